@@ -1,0 +1,54 @@
+/*
+ * Availability constraints: HA groups (max_unavailable, quorum) and VNFs
+ * (max_impacted_members). One implementation serves the planner, which
+ * simulates the campaign on paper, and the engine, which runs it; so the
+ * plan and the run cannot disagree about what may go down together.
+ */
+#ifndef ESCALATOR_CONSTRAINTS_H
+#define ESCALATOR_CONSTRAINTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "escalator/campaign.h"
+#include "escalator/inventory.h"
+
+#define BLOCK_LIST(X)							\
+	X(NONE, "nothing")						\
+	X(SLOTS, "the batch has no free slot")				\
+	X(GATE, "the previous batch and its tests must finish first")	\
+	X(DEPENDENCY, "a procedure it depends on is not done")		\
+	X(HA_GROUP, "HA group already at max_unavailable")		\
+	X(QUORUM, "HA group would lose quorum")				\
+	X(VNF, "VNF already at max_impacted_members")			\
+	X(FAILURES, "the batch exceeded max_failure_percent")
+
+enum block_reason {
+#define X(e, s) BLOCK_##e,
+	BLOCK_LIST(X)
+#undef X
+	BLOCK_COUNT
+};
+
+/* Why a node may not start now: the reason and the object (HA group,
+ * VNF or procedure name) that blocks it. */
+struct block {
+	enum block_reason	 reason;
+	const char		*object;
+	uint32_t		 node;
+};
+
+const char	*block_reason_text(enum block_reason);
+
+struct constraints;
+
+struct constraints	*constraints_new(const struct campaign *,
+			    const struct inventory *);
+/* May this node go down now, given those already down? */
+bool	constraints_admit(const struct constraints *, uint32_t node,
+	    struct block *why);
+void	constraints_take(struct constraints *, uint32_t node);
+void	constraints_release(struct constraints *, uint32_t node);
+void	constraints_free(struct constraints *);
+
+#endif
