@@ -218,6 +218,16 @@ void	campaign_free(struct campaign *);
 int	campaign_validate(const struct campaign *, const struct inventory *,
 	    struct diag_list *);
 
+/* Planned end-user outage per service: for every procedure, each of its
+ * components' outage times the nodes it upgrades. *out is malloc'd, one
+ * entry per service, in order of first appearance; returns the count. */
+struct service_outage {
+	const char	*service;	/* points into the campaign */
+	int64_t		 outage_ms;
+};
+size_t	campaign_service_outages(const struct campaign *,
+	    const struct inventory *, struct service_outage **out);
+
 bool	selector_match(const struct selector *, const struct node *);
 
 const struct procedure	*campaign_procedure(const struct campaign *,
