@@ -7,7 +7,9 @@ SUDO=
 export DEBIAN_FRONTEND=noninteractive
 PACKAGES="build-essential autoconf automake pkg-config
 	libconfig-dev libjson-c-dev libsqlite3-dev libssl-dev libcmocka-dev
-	sqlite3 valgrind clang"
+	sqlite3 valgrind clang libncurses-dev tmux
+	libssh-dev libcurl4-openssl-dev libmicrohttpd-dev
+	openssh-server openssh-client haproxy curl"
 # shellcheck disable=SC2086
 if ! dpkg -s $PACKAGES >/dev/null 2>&1; then
 	$SUDO apt-get update -q

@@ -67,6 +67,10 @@ enum method {
 const char	*step_action_name(enum step_action);
 const char	*on_failure_name(enum on_failure);
 const char	*method_name(enum method);
+/* The value called s in the file; false when there is none. */
+bool		 step_action_parse(const char *, enum step_action *);
+bool		 on_failure_parse(const char *, enum on_failure *);
+bool		 method_parse(const char *, enum method *);
 
 struct selector {
 	struct strv	 roles;		/* any of these roles (empty: any) */
@@ -176,6 +180,7 @@ struct campaign {
 	char			*inventory_path; /* resolved against dir */
 	int			 inventory_line;
 	int64_t			 outage_budget_ms; /* -1: none */
+	int			 outage_budget_line;
 	int			 max_failure_percent;
 
 	bool			 has_window;	/* daily, UTC, minutes of day */

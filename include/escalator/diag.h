@@ -2,6 +2,7 @@
 #ifndef ESCALATOR_DIAG_H
 #define ESCALATOR_DIAG_H
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stddef.h>
 
@@ -29,6 +30,10 @@ struct diag_list {
 void	diag_add(struct diag_list *, enum diag_severity, const char *file,
 	    int line, const char *hint, const char *fmt, ...)
 	    __attribute__((format(printf, 6, 7)));
+/* The same with a va_list, for the reporting functions of modules. */
+void	diag_vadd(struct diag_list *, enum diag_severity, const char *file,
+	    int line, const char *hint, const char *fmt, va_list)
+	    __attribute__((format(printf, 6, 0)));
 #define diag_error(l, f, ln, h, ...) \
 	diag_add((l), DIAG_ERROR, (f), (ln), (h), __VA_ARGS__)
 #define diag_warning(l, f, ln, h, ...) \

@@ -45,6 +45,9 @@ struct inventory {
 	char		*file;
 	struct node	*nodes;
 	size_t		 count;
+	/* Node indices sorted by name, for inventory_find(); NULL in an
+	 * inventory built by hand, which is then searched in order. */
+	size_t		*by_name;
 };
 
 /*

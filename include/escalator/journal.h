@@ -9,9 +9,18 @@
 #define ESCALATOR_JOURNAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define JOURNAL_FILE	"journal.db"
+/* The schema this build writes, kept in PRAGMA user_version; a journal
+ * with a newer one is refused. doc/state.md describes it. */
+#define JOURNAL_SCHEMA_VERSION	1
+/* Testing hook: with ESCALATOR_CRASH_AT_JOURNAL_POINT=N in the
+ * environment, the process kills itself with SIGKILL right after its Nth
+ * durable write, for the crash-resume tests. */
+#define JOURNAL_CRASH_ENV	"ESCALATOR_CRASH_AT_JOURNAL_POINT"
 
 struct journal;
 
@@ -28,6 +37,7 @@ struct journal_run {
 	char	*phase;		/* current phase name */
 	int64_t	 started_ms;
 	int64_t	 updated_ms;
+	char	*campaign_name;	/* may be NULL */
 };
 
 #define STEP_STATUS_LIST(X)						\
@@ -60,7 +70,7 @@ struct journal_step {
 	int			 exit_code;
 	char			*output;	/* last lines, may be NULL */
 	int64_t			 started_ms;
-	int64_t			 ended_ms;
+	int64_t			 ended_ms;	/* 0 until the outcome */
 };
 
 struct journal_node {
@@ -74,13 +84,34 @@ struct journal_node {
 	int64_t	 updated_ms;
 };
 
-/* Open or create DIR/journal.db. The directory is created 0700 and the
- * database 0600; an existing world-readable one is refused. On error
- * returns -1 and *err (malloc'd) says why. */
+struct journal_event {
+	int64_t	 id;
+	int64_t	 ts_ms;
+	char	*operator;	/* "" for the engine */
+	char	*kind;
+	char	*object;
+	char	*message;
+};
+
+/*
+ * Open or create DIR/journal.db. The directory (and any missing parent)
+ * is created 0700 and the database 0600; an existing group- or world-accessible one is refused.
+ * Without create, the journal must exist. On error returns -1 and *err
+ * (malloc'd) says why. Strings loaded from the journal are never NULL
+ * ("" when unset), except a step's output. A time of 0 given to a write
+ * means now.
+ */
 int	journal_open(struct journal **, const char *state_dir, bool create,
 	    char **err);
+/* Open an existing journal for reading only, while a run may be writing
+ * it from another process (status). */
+int	journal_open_readonly(struct journal **, const char *state_dir,
+	    char **err);
 void	journal_close(struct journal *);
+/* Why the last call on this journal failed. */
+const char *journal_error(struct journal *);
 
+/* One run per journal: a second begin fails. */
 int	journal_run_begin(struct journal *, const struct journal_run *);
 /* 0 and *run filled; 1 when there is no run; -1 on error. */
 int	journal_run_load(struct journal *, struct journal_run *);
@@ -109,7 +140,19 @@ int	journal_event(struct journal *, const char *operator,
 /* Small durable key/value facts the engine needs to resume (a phase
  * passed, a gate approved, a batch's tests passed). */
 int	journal_fact_put(struct journal *, const char *key, const char *value);
-/* Returns a malloc'd value or NULL. */
+/* Returns a malloc'd value, or NULL when there is none or on error
+ * (journal_error() then says why). */
 char	*journal_fact_get(struct journal *, const char *key);
+
+/* The most recent limit events (0: all), oldest first. */
+int	journal_events_load(struct journal *, size_t limit,
+	    struct journal_event **, size_t *count);
+void	journal_events_free(struct journal_event *, size_t count);
+
+/* The status report of escalator status: run, state, phase, counts and
+ * every node, read in one snapshot. As JSON text (malloc'd; NULL on
+ * error) or as readable text on out (0, or -1 on error). */
+char	*journal_status_json(struct journal *);
+int	journal_status_print(struct journal *, FILE *out);
 
 #endif

@@ -27,7 +27,7 @@ struct plan_task {
 struct plan_batch {
 	uint32_t	cap;		/* nodes at once */
 	bool		gated;		/* next batch waits for it and its tests */
-	uint32_t	ntasks;		/* nodes that ran in it, on paper */
+	uint32_t	ntasks;		/* nodes in it: fixed by the caps */
 	int64_t		start_ms;
 	int64_t		end_ms;		/* including its tests */
 };
@@ -52,7 +52,16 @@ struct plan_outage {
 	int64_t	 planned_ms;
 };
 
+/* Free slots: a finished node's slot goes to the next node at once.
+ * Lock-step: every batch waits for its slowest node and its tests, the
+ * way Ansible's `serial` does; planned only to compare with. */
+enum plan_mode {
+	PLAN_FREE_SLOTS,
+	PLAN_LOCK_STEP,
+};
+
 struct plan {
+	enum plan_mode		 mode;
 	const struct campaign	*campaign;
 	const struct inventory	*inventory;
 	struct plan_procedure	*procs;		/* in execution order */
@@ -68,8 +77,13 @@ struct plan {
  * cannot finish under its constraints). */
 int	plan_build(struct plan *, const struct campaign *,
 	    const struct inventory *, struct diag_list *);
+/* plan_build in a given mode. */
+int	plan_build_mode(struct plan *, const struct campaign *,
+	    const struct inventory *, enum plan_mode, struct diag_list *);
 void	plan_print(const struct plan *, FILE *);
 struct json_object *plan_to_json(const struct plan *);
+/* plan_to_json, pretty-printed. */
+void	plan_print_json(const struct plan *, FILE *);
 void	plan_free(struct plan *);
 
 /* Batch caps for a procedure of n nodes: the partition the batch spec

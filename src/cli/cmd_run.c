@@ -1,6 +1,714 @@
+/*
+ * escalator run and resume: start the engine and follow it, answering
+ * its questions from --yes, a --policy, or (without --batch) the
+ * operator at the terminal, line by line.
+ */
 #include "config.h"
-#include <stdio.h>
+
+/* Before <stdlib.h>: its EXIT_FAILURE macro would break the enum. */
 #include "escalator/cli.h"
-int cmd_run(int argc, char **argv) { (void)argc; (void)argv; return EXIT_USAGE; }
-int cmd_resume(int argc, char **argv) { (void)argc; (void)argv; return EXIT_USAGE; }
-int cmd_console(int argc, char **argv) { (void)argc; (void)argv; return EXIT_USAGE; }
+
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "escalator/campaign.h"
+#include "escalator/engine.h"
+#include "escalator/inventory.h"
+#include "escalator/journal.h"
+#include "escalator/sim.h"
+#include "escalator/util.h"
+
+
+enum decision {
+	DECIDE_NONE,	/* nobody answers: stop at a safe point */
+	DECIDE_APPROVE,
+	DECIDE_DENY,
+	DECIDE_DEFER,
+};
+
+/* What batch mode answers, per approval kind and on an error. */
+struct policy {
+	enum decision		 approval[APPROVAL_KIND_COUNT];
+	enum engine_cmd_type	 on_error;	/* QUIT: nobody answers */
+};
+
+struct run_opts {
+	bool			 batch;
+	bool			 interactive;
+	bool			 yes;
+	const char		*policy;
+	const char		*state_dir;
+	const char		*inventory;
+	const char		*operator;
+	enum clock_mode		 mode;
+	double			 speed;
+	uint64_t		 seed;
+	bool			 have_seed;
+	struct strv		 faults;
+};
+
+static volatile sig_atomic_t interrupted;
+
+/* --- help ------------------------------------------------------------------- */
+
+static void
+common_help(FILE *out)
+{
+	fputs("  --batch           no questions at the terminal: answers come\n"
+	    "                    from --yes or --policy; without one the run\n"
+	    "                    stops at a safe point and exits 4\n"
+	    "  --yes             approve every approval\n"
+	    "  --policy SPEC     answers per kind, e.g.\n"
+	    "                    phase=approve,gate=approve,vnf=deny,unknown=defer,\n"
+	    "                    error=rollback (error: retry, rollback, restore,\n"
+	    "                    abort); kinds: phase, gate, vnf, unknown\n"
+	    "  --operator NAME   who decides (default: $USER); the campaign's\n"
+	    "                    operators list says what each may do\n", out);
+}
+
+static void
+run_usage(FILE *out)
+{
+	fputs("usage: escalator run FILE [--batch] [--yes] [--policy SPEC]\n"
+	    "           [--state-dir DIR] [--sim] [--speed N] [--virtual-time]\n"
+	    "           [--seed N] [--fault SPEC]... [--operator NAME]\n"
+	    "           [--inventory FILE]\n"
+	    "\n"
+	    "Run a campaign through its phases (preparation, validation,\n"
+	    "backup, execution, testing, commit) on the built-in simulated\n"
+	    "cluster, journaling every step in the state directory (default\n"
+	    "./escalator-state/CAMPAIGN-NAME) so that resume carries on after\n"
+	    "a stop or a crash. Without --batch every question is asked at\n"
+	    "the terminal; Ctrl-C stops at the next safe point.\n\n", out);
+	common_help(out);
+	fputs("  --state-dir DIR   where the journal, log and sim.db live\n"
+	    "  --sim             run on the simulator (the default)\n"
+	    "  --speed N         simulated time runs N times faster\n"
+	    "  --virtual-time    simulated time jumps to the next event: the\n"
+	    "                    whole campaign runs at once, deterministically\n"
+	    "  --seed N          seed of the simulator's jitter and faults\n"
+	    "  --fault SPEC      inject a fault (repeatable)\n"
+	    "  --inventory FILE  instead of the campaign's inventory\n\n", out);
+	sim_fault_help(out);
+	fputs("\nexit: 0 committed, 1 failed/rolled back/aborted, 2 usage,\n"
+	    "3 invalid campaign or state, 4 stopped for a decision, 5 denied\n",
+	    out);
+}
+
+static void
+resume_usage(FILE *out)
+{
+	fputs("usage: escalator resume --state-dir DIR [--batch] [--yes]\n"
+	    "           [--policy SPEC] [--operator NAME]\n"
+	    "\n"
+	    "Carry on the run recorded in DIR after a stop or a crash, with\n"
+	    "the campaign file (refused if it changed), inventory, seed, speed\n"
+	    "and faults it was started with. A completed step is never run\n"
+	    "again; a step interrupted without an outcome is probed on its\n"
+	    "node, and put to the operator when the probe cannot tell.\n\n",
+	    out);
+	common_help(out);
+	fputs("\nexit codes as for run.\n", out);
+}
+
+/* --- options ------------------------------------------------------------------ */
+
+static int
+policy_decision(const char *v, enum decision *d)
+{
+	if (strcmp(v, "approve") == 0)
+		*d = DECIDE_APPROVE;
+	else if (strcmp(v, "deny") == 0)
+		*d = DECIDE_DENY;
+	else if (strcmp(v, "defer") == 0)
+		*d = DECIDE_DEFER;
+	else
+		return -1;
+	return 0;
+}
+
+static int
+policy_error_action(const char *v, enum engine_cmd_type *t)
+{
+	static const struct {
+		const char		*name;
+		enum engine_cmd_type	 type;
+	} actions[] = {
+		{ "retry", ENGINE_CMD_RETRY },
+		{ "rollback", ENGINE_CMD_ROLLBACK },
+		{ "restore", ENGINE_CMD_RESTORE },
+		{ "abort", ENGINE_CMD_ABORT },
+	};
+
+	for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)
+		if (strcmp(v, actions[i].name) == 0) {
+			*t = actions[i].type;
+			return 0;
+		}
+	return -1;
+}
+
+static int
+policy_item(struct policy *p, char *item)
+{
+	char *v = strchr(item, '=');
+
+	if (v == NULL)
+		return -1;
+	*v++ = '\0';
+	if (strcmp(item, "error") == 0)
+		return policy_error_action(v, &p->on_error);
+	for (size_t k = 0; k < APPROVAL_KIND_COUNT; k++)
+		if (strcmp(item, approval_kind_name(k)) == 0)
+			return policy_decision(v, &p->approval[k]);
+	return -1;
+}
+
+static int
+policy_parse(const struct run_opts *o, struct policy *p)
+{
+	char *spec, *item, *save = NULL;
+	int rc = 0;
+
+	memset(p, 0, sizeof *p);
+	p->on_error = ENGINE_CMD_QUIT;
+	for (size_t k = 0; o->yes && k < APPROVAL_KIND_COUNT; k++)
+		p->approval[k] = DECIDE_APPROVE;
+	if (o->policy == NULL)
+		return 0;
+	spec = xstrdup(o->policy);
+	for (item = strtok_r(spec, ",", &save); item != NULL && rc == 0;
+	    item = strtok_r(NULL, ",", &save))
+		if (policy_item(p, item) == -1) {
+			fprintf(stderr, "escalator: bad --policy item '%s': "
+			    "KIND=approve|deny|defer or error=retry|rollback|"
+			    "restore|abort\n", item);
+			rc = -1;
+		}
+	free(spec);
+	return rc;
+}
+
+enum opt_id {
+	OPT_BATCH = 256, OPT_YES, OPT_POLICY, OPT_STATE_DIR, OPT_SIM,
+	OPT_SPEED, OPT_VIRTUAL, OPT_SEED, OPT_FAULT, OPT_OPERATOR,
+	OPT_INVENTORY, OPT_HELP,
+};
+
+static const struct option run_options[] = {
+	{ "batch", no_argument, NULL, OPT_BATCH },
+	{ "yes", no_argument, NULL, OPT_YES },
+	{ "policy", required_argument, NULL, OPT_POLICY },
+	{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
+	{ "sim", no_argument, NULL, OPT_SIM },
+	{ "speed", required_argument, NULL, OPT_SPEED },
+	{ "virtual-time", no_argument, NULL, OPT_VIRTUAL },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "fault", required_argument, NULL, OPT_FAULT },
+	{ "operator", required_argument, NULL, OPT_OPERATOR },
+	{ "inventory", required_argument, NULL, OPT_INVENTORY },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int
+number(const char *s, double *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtod(s, &end);
+	return errno != 0 || end == s || *end != '\0' ? -1 : 0;
+}
+
+/* 0: parsed; 1: --help given; -1: bad usage (reported). */
+static int
+opts_parse(int argc, char **argv, struct run_opts *o, bool resume)
+{
+	double v;
+	int ch;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", run_options, NULL)) != -1) {
+		bool run_only = ch >= OPT_SIM && ch <= OPT_FAULT;
+
+		if (resume && (run_only || ch == OPT_INVENTORY)) {
+			fprintf(stderr, "escalator: resume takes the run's own "
+			    "options; %s is for run\n", argv[optind - 1]);
+			return -1;
+		}
+		switch (ch) {
+		case OPT_BATCH:
+			o->batch = true;
+			break;
+		case OPT_YES:
+			o->yes = true;
+			break;
+		case OPT_POLICY:
+			o->policy = optarg;
+			break;
+		case OPT_STATE_DIR:
+			o->state_dir = optarg;
+			break;
+		case OPT_SIM:
+			break;
+		case OPT_SPEED:
+			if (number(optarg, &v) == -1 || v <= 0 || v > 1e6) {
+				fprintf(stderr, "escalator: --speed %s: a number "
+				    "above 0 expected\n", optarg);
+				return -1;
+			}
+			o->speed = v;
+			break;
+		case OPT_VIRTUAL:
+			o->mode = CLOCK_MODE_VIRTUAL;
+			break;
+		case OPT_SEED:
+			if (number(optarg, &v) == -1 || v < 0) {
+				fprintf(stderr, "escalator: --seed %s: a number "
+				    "expected\n", optarg);
+				return -1;
+			}
+			o->seed = strtoull(optarg, NULL, 10);
+			o->have_seed = true;
+			break;
+		case OPT_FAULT:
+			strv_push(&o->faults, optarg);
+			break;
+		case OPT_OPERATOR:
+			o->operator = optarg;
+			break;
+		case OPT_INVENTORY:
+			o->inventory = optarg;
+			break;
+		case OPT_HELP:
+			return 1;
+		default:
+			return -1;
+		}
+	}
+	o->interactive = !o->batch;
+	if (o->operator == NULL)
+		o->operator = getenv("USER") ? getenv("USER") : "unknown";
+	return 0;
+}
+
+static int
+faults_check(const struct strv *faults)
+{
+	for (size_t i = 0; i < faults->count; i++) {
+		struct sim_fault f;
+		char *err = NULL;
+
+		if (sim_fault_parse(faults->items[i], &f, &err) == -1) {
+			fprintf(stderr, "escalator: %s\n", err);
+			free(err);
+			return -1;
+		}
+		sim_fault_free(&f);
+	}
+	return 0;
+}
+
+/* --- loading ------------------------------------------------------------------ */
+
+static int
+load(const char *file, const char *inv_path, struct campaign *c,
+    struct inventory *inv)
+{
+	struct diag_list diags = { NULL, 0, 0 };
+	int rc = EXIT_OK;
+
+	if (campaign_load(c, file, &diags) == -1)
+		rc = EXIT_INVALID;
+	else if (inv_path == NULL && (inv_path = c->inventory_path) == NULL) {
+		diag_error(&diags, file, 0, "name one with inventory = "
+		    "\"FILE\" or --inventory FILE",
+		    "the campaign names no inventory");
+		rc = EXIT_INVALID;
+	} else if (inventory_load(inv, inv_path, &diags) == -1 ||
+	    campaign_validate(c, inv, &diags) == -1 || diag_errors(&diags) > 0)
+		rc = EXIT_INVALID;
+	diag_print(&diags, stderr);
+	diag_list_free(&diags);
+	return rc;
+}
+
+/* --- following the engine ---------------------------------------------------------- */
+
+static void
+on_sigint(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static void
+print_event(const struct engine_event *ev)
+{
+	char ts[32];
+
+	if (ev->type == ENGINE_EVENT_NODE || ev->type == ENGINE_EVENT_STATE ||
+	    ev->type == ENGINE_EVENT_PHASE || (ev->type ==
+	    ENGINE_EVENT_WAITING && ev->wait.reason == WAIT_APPROVAL))
+		return;	/* another line about it says more */
+	clock_format_iso(ev->ts_ms, ts, sizeof ts);
+	printf("%s  %s\n", ts + 11, ev->text ? ev->text : "");
+	if (ev->type == ENGINE_EVENT_APPROVAL && ev->approval.affected)
+		printf("          affects %s\n", ev->approval.affected);
+}
+
+/* The choice line starts, if only one does ("a", "den", "def"). */
+static long
+choice_match(const char *line, const char *const *choices, size_t n)
+{
+	size_t len = strlen(line);
+	long found = -1;
+
+	for (size_t i = 0; len > 0 && i < n; i++)
+		if (strncmp(choices[i], line, len) == 0) {
+			if (found != -1)
+				return -1;
+			found = (long)i;
+		}
+	return found;
+}
+
+static enum decision
+ask_terminal(const char *question, const char *const *choices, size_t n)
+{
+	char line[64];
+	long picked;
+
+	for (;;) {
+		printf("%s [", question);
+		for (size_t i = 0; i < n; i++)
+			printf("%s%s", i ? "/" : "", choices[i]);
+		printf("]? ");
+		fflush(stdout);
+		if (fgets(line, sizeof line, stdin) == NULL)
+			return DECIDE_NONE;
+		line[strcspn(line, "\n")] = '\0';
+		if ((picked = choice_match(line, choices, n)) != -1)
+			return (enum decision)(picked + 1);
+	}
+}
+
+static void
+answer_approval(struct engine *e, const struct run_opts *o,
+    const struct policy *p, const struct engine_approval *a)
+{
+	static const char *const choices[] = { "approve", "deny", "defer" };
+	static const enum engine_cmd_type types[] = { ENGINE_CMD_QUIT,
+	    ENGINE_CMD_APPROVE, ENGINE_CMD_DENY, ENGINE_CMD_DEFER };
+	struct engine_command cmd = { .approval = a->id,
+	    .operator = o->operator };
+	enum decision d = o->interactive ? ask_terminal("approval", choices,
+	    3) : p->approval[a->kind];
+
+	if (d == DECIDE_NONE) {
+		printf("          no answer for approval #%u: stopping at a "
+		    "safe point\n", a->id);
+		cmd.type = ENGINE_CMD_DEFER;
+		engine_command(e, &cmd);
+		cmd.type = ENGINE_CMD_QUIT;
+	} else
+		cmd.type = types[d];
+	engine_command(e, &cmd);
+}
+
+static void
+answer_error(struct engine *e, const struct run_opts *o,
+    const struct policy *p)
+{
+	static const char *const choices[] = { "retry", "rollback", "restore",
+	    "abort", "quit" };
+	static const enum engine_cmd_type types[] = { ENGINE_CMD_QUIT,
+	    ENGINE_CMD_RETRY, ENGINE_CMD_ROLLBACK, ENGINE_CMD_RESTORE,
+	    ENGINE_CMD_ABORT, ENGINE_CMD_QUIT };
+	struct engine_command cmd = { .operator = o->operator };
+
+	cmd.type = o->interactive ? types[ask_terminal("error detected",
+	    choices, 5)] : p->on_error;
+	engine_command(e, &cmd);
+}
+
+static int
+exit_code(enum engine_state s)
+{
+	switch (s) {
+	case ENGINE_STATE_COMMITTED:
+		return EXIT_OK;
+	case ENGINE_STATE_ROLLED_BACK:
+	case ENGINE_STATE_ROLLBACK_FAILED:
+	case ENGINE_STATE_ABORTED:
+		return EXIT_FAILURE;
+	default:
+		return EXIT_WAITING;
+	}
+}
+
+/* React to one event; returns true when the engine has finished. */
+static bool
+handle_event(struct engine *e, const struct run_opts *o,
+    const struct policy *p, const struct engine_event *ev, int *rc)
+{
+	print_event(ev);
+	switch (ev->type) {
+	case ENGINE_EVENT_APPROVAL:
+		answer_approval(e, o, p, &ev->approval);
+		break;
+	case ENGINE_EVENT_STATE:
+		if (ev->state == ENGINE_STATE_ERROR_DETECTED)
+			answer_error(e, o, p);
+		break;
+	case ENGINE_EVENT_FINISHED:
+		*rc = exit_code(ev->state);
+		return true;
+	default:
+		break;
+	}
+	fflush(stdout);
+	return false;
+}
+
+static int
+follow(struct engine *e, const struct run_opts *o, const struct policy *p)
+{
+	struct engine_command cmd = { .operator = o->operator };
+	struct pollfd pfd = { .fd = engine_event_fd(e), .events = POLLIN };
+	bool done = false, asked_stop = false;
+	int rc = EXIT_WAITING;
+
+	cmd.type = ENGINE_CMD_START;
+	engine_command(e, &cmd);
+	while (!done) {
+		struct engine_event *ev;
+		size_t n;
+
+		if (interrupted && !asked_stop) {
+			printf("interrupted: stopping at the next safe point\n");
+			cmd.type = ENGINE_CMD_QUIT;
+			engine_command(e, &cmd);
+			asked_stop = true;
+		}
+		if (poll(&pfd, 1, 200) == -1 && errno != EINTR)
+			break;
+		ev = engine_events_take(e, &n);
+		for (size_t i = 0; i < n && !done; i++)
+			done = handle_event(e, o, p, &ev[i], &rc);
+		engine_events_free(ev, n);
+	}
+	return rc;
+}
+
+static int
+drive(const struct engine_config *cfg, const struct run_opts *o)
+{
+	struct sigaction sa, old;
+	struct policy p;
+	struct engine *e;
+	char *err = NULL;
+	int rc;
+
+	if (policy_parse(o, &p) == -1)
+		return EXIT_USAGE;
+	if ((e = engine_start(cfg, &err)) == NULL) {
+		fprintf(stderr, "escalator: %s\n", err);
+		free(err);
+		return EXIT_INVALID;
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_sigint;
+	sigaction(SIGINT, &sa, &old);
+	rc = follow(e, o, &p);
+	engine_free(e);
+	sigaction(SIGINT, &old, NULL);
+	printf("state directory: %s\n", cfg->state_dir);
+	return rc;
+}
+
+static bool
+has_run(const char *state_dir)
+{
+	char *path = xasprintf("%s/%s", state_dir, JOURNAL_FILE);
+	bool exists = access(path, F_OK) == 0;
+
+	free(path);
+	return exists;
+}
+
+/* --- the commands ---------------------------------------------------------------- */
+
+static int
+run_new(const char *file, struct run_opts *o)
+{
+	struct campaign c;
+	struct inventory inv;
+	struct engine_config cfg;
+	char *dir = NULL;
+	int rc;
+
+	memset(&c, 0, sizeof c);
+	memset(&inv, 0, sizeof inv);
+	if ((rc = load(file, o->inventory, &c, &inv)) != EXIT_OK)
+		goto out;
+	if (!engine_operator_allowed(&c, o->operator, RIGHT_RUN)) {
+		fprintf(stderr, "escalator: %s may not run this campaign: the "
+		    "campaign's operators give no operator or admin role to "
+		    "that name\n", o->operator);
+		rc = EXIT_DENIED;
+		goto out;
+	}
+	dir = o->state_dir ? xstrdup(o->state_dir) :
+	    xasprintf("escalator-state/%s", c.name ? c.name : "campaign");
+	if (has_run(dir)) {
+		fprintf(stderr, "escalator: %s already holds a run: 'escalator "
+		    "resume --state-dir %s' carries it on\n", dir, dir);
+		rc = EXIT_INVALID;
+		goto out;
+	}
+	memset(&cfg, 0, sizeof cfg);
+	cfg.campaign = &c;
+	cfg.inventory = &inv;
+	cfg.state_dir = dir;
+	cfg.operator = o->operator;
+	cfg.clock_mode = o->mode;
+	cfg.speed = o->speed;
+	cfg.seed = o->have_seed ? o->seed : c.sim_seed;
+	cfg.faults = &o->faults;
+	rc = drive(&cfg, o);
+out:
+	free(dir);
+	campaign_free(&c);
+	inventory_free(&inv);
+	return rc;
+}
+
+int
+cmd_run(int argc, char **argv)
+{
+	struct run_opts o = { .speed = 1 };
+	int rc;
+
+	if ((rc = opts_parse(argc, argv, &o, false)) != 0 ||
+	    argc - optind != 1) {
+		run_usage(rc == 1 ? stdout : stderr);
+		strv_free(&o.faults);
+		return rc == 1 ? EXIT_OK : EXIT_USAGE;
+	}
+	if (faults_check(&o.faults) == -1)
+		rc = EXIT_USAGE;
+	else
+		rc = run_new(argv[optind], &o);
+	strv_free(&o.faults);
+	return rc;
+}
+
+/* The run record: which campaign, unchanged, with which options. */
+static int
+run_load(const char *dir, struct journal_run *run)
+{
+	struct journal *j;
+	char *err = NULL, sum[65];
+	int rc;
+
+	if (journal_open(&j, dir, false, &err) == -1) {
+		fprintf(stderr, "escalator: %s\n", err);
+		free(err);
+		return EXIT_INVALID;
+	}
+	rc = journal_run_load(j, run);
+	journal_close(j);
+	if (rc != 0) {
+		fprintf(stderr, "escalator: %s: no run to resume\n", dir);
+		return EXIT_INVALID;
+	}
+	if (engine_sha256_file(run->campaign_file, sum, &err) == -1) {
+		fprintf(stderr, "escalator: %s\n", err);
+		free(err);
+		return EXIT_INVALID;
+	}
+	if (run->campaign_sha256[0] != '\0' &&
+	    strcmp(sum, run->campaign_sha256) != 0) {
+		fprintf(stderr, "escalator: %s changed since the run started "
+		    "(sha256 %s, was %s); resume refuses to mix two campaigns\n",
+		    run->campaign_file, sum, run->campaign_sha256);
+		return EXIT_INVALID;
+	}
+	return EXIT_OK;
+}
+
+static int
+resume_run(const char *dir, struct run_opts *o)
+{
+	struct journal_run run;
+	struct campaign c;
+	struct inventory inv;
+	struct engine_config cfg;
+	struct strv faults = { NULL, 0 };
+	char *err = NULL, *transport = NULL;
+	int rc;
+
+	memset(&run, 0, sizeof run);
+	memset(&c, 0, sizeof c);
+	memset(&inv, 0, sizeof inv);
+	memset(&cfg, 0, sizeof cfg);
+	if ((rc = run_load(dir, &run)) != EXIT_OK ||
+	    (rc = load(run.campaign_file, run.inventory_file[0] ?
+	    run.inventory_file : NULL, &c, &inv)) != EXIT_OK)
+		goto out;
+	if (!engine_operator_allowed(&c, o->operator, RIGHT_RUN)) {
+		fprintf(stderr, "escalator: %s may not resume this campaign\n",
+		    o->operator);
+		rc = EXIT_DENIED;
+		goto out;
+	}
+	if (strcmp((transport = engine_options_transport(run.options)),
+	    "sim") != 0) {
+		fprintf(stderr, "escalator: %s: the run went through the %s "
+		    "transport; resume carries on simulator runs only\n", dir,
+		    transport);
+		rc = EXIT_INVALID;
+		goto out;
+	}
+	if (engine_options_parse(run.options, &cfg, &faults, &err) == -1) {
+		fprintf(stderr, "escalator: %s: %s\n", dir, err);
+		free(err);
+		rc = EXIT_INVALID;
+		goto out;
+	}
+	cfg.campaign = &c;
+	cfg.inventory = &inv;
+	cfg.state_dir = dir;
+	cfg.operator = o->operator;
+	cfg.resume = true;
+	rc = drive(&cfg, o);
+out:
+	free(transport);
+	strv_free(&faults);
+	journal_run_free(&run);
+	campaign_free(&c);
+	inventory_free(&inv);
+	return rc;
+}
+
+int
+cmd_resume(int argc, char **argv)
+{
+	struct run_opts o = { .speed = 1 };
+	int rc;
+
+	if ((rc = opts_parse(argc, argv, &o, true)) != 0 || argc != optind ||
+	    o.state_dir == NULL) {
+		resume_usage(rc == 1 ? stdout : stderr);
+		return rc == 1 ? EXIT_OK : EXIT_USAGE;
+	}
+	return resume_run(o.state_dir, &o);
+}

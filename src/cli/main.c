@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "escalator/cli.h"
+#include "escalator/ui.h"
 
 struct command {
 	const char	*name;
@@ -56,5 +57,5 @@ main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	return cmd_console(argc, argv);
+	return ui_main(argc, argv);
 }

@@ -12,14 +12,22 @@ void
 diag_add(struct diag_list *l, enum diag_severity sev, const char *file,
     int line, const char *hint, const char *fmt, ...)
 {
-	struct diag *d;
 	va_list ap;
-	char *msg;
 
 	va_start(ap, fmt);
+	diag_vadd(l, sev, file, line, hint, fmt, ap);
+	va_end(ap);
+}
+
+void
+diag_vadd(struct diag_list *l, enum diag_severity sev, const char *file,
+    int line, const char *hint, const char *fmt, va_list ap)
+{
+	struct diag *d;
+	char *msg;
+
 	if (vasprintf(&msg, fmt, ap) == -1)
 		abort();
-	va_end(ap);
 	if (l->count == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 8;
 		l->items = xreallocarray(l->items, l->cap, sizeof *l->items);
@@ -61,7 +69,8 @@ diag_cmp(const void *a, const void *b)
 void
 diag_print(struct diag_list *l, FILE *out)
 {
-	qsort(l->items, l->count, sizeof *l->items, diag_cmp);
+	if (l->count > 1)
+		qsort(l->items, l->count, sizeof *l->items, diag_cmp);
 	for (size_t i = 0; i < l->count; i++) {
 		const struct diag *d = &l->items[i];
 		const char *sev = d->severity == DIAG_ERROR ? "error" :

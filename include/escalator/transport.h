@@ -1,0 +1,106 @@
+/*
+ * Transports carry the engine's actions to the nodes. The engine runs
+ * in one thread and drives many nodes at once, so a transport never
+ * blocks in start(): it starts an action and reports its completion
+ * later from wait(), which sleeps until something completes, a deadline
+ * passes or the engine's wake fd (its command pipe) becomes readable.
+ * An SSH or HTTP transport fits the same shape with its sockets in
+ * wait()'s poll set. The simulator (sim.h) is the first transport.
+ */
+#ifndef ESCALATOR_TRANSPORT_H
+#define ESCALATOR_TRANSPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "escalator/campaign.h"
+#include "escalator/inventory.h"
+
+/* X(ENUM, "name", "help") */
+#define TRANSPORT_KIND_LIST(X)						\
+	X(RUN, "run", "run a command on the node")			\
+	X(HTTP, "http", "HTTP request or probe")			\
+	X(WAIT, "wait", "let time pass")				\
+	X(MAINTENANCE_ON, "maintenance_on", "put the node into maintenance") \
+	X(MAINTENANCE_OFF, "maintenance_off", "take it out of maintenance") \
+	X(BACKUP, "backup", "save a backup item")			\
+	X(RESTORE, "restore", "restore a backup item")			\
+	X(TEST, "test", "run a test")					\
+	X(HEALTH, "health", "health check")				\
+	X(ALARMS, "alarms", "query active alarms")			\
+	X(VNFM, "vnfm", "ask the VNF manager to release the node's VNFs")
+
+enum transport_kind {
+#define X(e, s, h) TRANSPORT_##e,
+	TRANSPORT_KIND_LIST(X)
+#undef X
+	TRANSPORT_KIND_COUNT
+};
+
+const char	*transport_kind_name(enum transport_kind);
+
+struct transport_action {
+	uint64_t		 id;	/* unique in the run: the journal id */
+	enum transport_kind	 kind;
+	uint32_t		 node;	/* index in the inventory */
+	const struct step	*step;	/* its timing and parameters */
+	const char		*name;	/* step, test or item name */
+	const char		*command; /* expanded; NULL when none */
+	const char		*url;	/* expanded; NULL when none */
+	const char		*item;	/* backup item or test name */
+	bool			 undo;	/* the inverse of the step */
+	int			 attempt; /* 1.. */
+};
+
+enum transport_status {
+	TRANSPORT_OK,
+	TRANSPORT_FAILED,
+};
+
+struct transport_result {
+	uint64_t		 id;
+	enum transport_status	 status;
+	int			 exit_code;
+	char			 output[160];	/* last line of output */
+	int64_t			 ended_ms;
+};
+
+/* After a crash: did an action whose outcome was never recorded take
+ * effect on the node? */
+enum transport_probe {
+	PROBE_DONE,
+	PROBE_NOT_DONE,
+	PROBE_UNKNOWN,
+};
+
+struct transport;
+
+struct transport_ops {
+	const char	*name;
+	/* Start an action; its result comes from wait(). 0, or -1 with
+	 * *err set (malloc'd) when it could not even be started. */
+	int	(*start)(struct transport *, const struct transport_action *,
+		    char **err);
+	/* Stop a running action (a hang); no result follows. */
+	void	(*cancel)(struct transport *, uint64_t id);
+	/* Wait until an action completes, the clock reaches deadline
+	 * (CLOCK_NEVER: no deadline) or wake_fd is readable. Returns the
+	 * number of results stored (0: deadline or wake-up), -1 on error. */
+	int	(*wait)(struct transport *, int64_t deadline, int wake_fd,
+		    struct transport_result *, size_t max);
+	enum transport_probe (*probe)(struct transport *,
+		    const struct transport_action *);
+	void	(*destroy)(struct transport *);
+};
+
+/* Implementations embed this as their first member. */
+struct transport {
+	const struct transport_ops	*ops;
+};
+
+/* Expand {name} {address} {port} {user} in a command or URL template;
+ * other braces stay as they are. Returns a malloc'd string. */
+char	*transport_expand(const char *tmpl, const struct node *);
+
+#endif

@@ -1,0 +1,236 @@
+/*
+ * The engine's insides, shared by its files and by nobody else. What the
+ * front end may touch (commands, events, the view) is guarded by lock;
+ * everything else belongs to the engine thread alone.
+ */
+#ifndef ESCALATOR_ENGINE_IMPL_H
+#define ESCALATOR_ENGINE_IMPL_H
+
+#include <pthread.h>
+
+#include "escalator/engine.h"
+#include "escalator/log.h"
+#include "escalator/plan.h"
+#include "escalator/sched.h"
+#include "escalator/transport.h"
+
+#define NO_NODE		UINT32_MAX
+#define NO_APPROVAL	0
+
+/* One step on one node: the smallest thing the engine journals. */
+struct work {
+	const struct step	*step;
+	uint32_t		 node;
+	bool			 undo;
+	enum transport_kind	 kind;
+	const char		*name;	/* journal step name */
+	const char		*item;	/* backup item or test name */
+	const char		*proc;	/* procedure name, "" outside one */
+	int			 batch;	/* -1 outside a batch */
+};
+
+enum unit_state {
+	UNIT_READY,	/* its next work may start */
+	UNIT_RUNNING,	/* an action is out */
+	UNIT_APPROVAL,	/* waits for a decision */
+	UNIT_WINDOW,	/* waits for the maintenance window */
+	UNIT_HELD,	/* failed; waits for the operator */
+	UNIT_DONE,
+};
+
+enum unit_role {
+	ROLE_PLAIN,	/* validation, backup, testing */
+	ROLE_TASK,	/* a node through a procedure (sched) */
+	ROLE_TESTS,	/* a batch's tests (opens its gate) */
+	ROLE_ROLLBACK,
+};
+
+/* A list of works run in order: a node's steps, a batch's tests, or the
+ * rollback's undo list across nodes. */
+struct unit {
+	enum unit_role		 role;
+	struct sched_pick	 pick;		/* task, tests */
+	struct work		*works;
+	size_t			 nworks;
+	size_t			 next;
+	enum unit_state		 st;
+	int			 attempt;
+	int64_t			 jid;		/* journal id of the action out */
+	int64_t			 started_ms;
+	int64_t			 deadline_ms;	/* timeout, or window opening */
+	int64_t			 expected_ms;
+	uint32_t		 approval;	/* open approval, if any */
+	bool			 approved;	/* the current work's decision */
+	bool			 denied;	/* ... was no: no retries */
+	bool			 window_ok;	/* a task: cleared to start */
+	bool			 failed;
+	bool			 hung_reported;
+};
+
+/* What a suspension turns into once nothing runs any more. */
+enum after_stop {
+	AFTER_SUSPEND,
+	AFTER_ERROR,
+	AFTER_ABORT,
+	AFTER_ROLLBACK,
+	AFTER_RESTORE,
+};
+
+struct open_approval {
+	struct engine_approval	 info;
+	long			 unit;		/* -1: phase boundary */
+	int64_t			 old_jid;	/* unknown outcome */
+};
+
+struct cmd_item {
+	struct engine_command	 cmd;		/* strings owned */
+};
+
+/* The journal as it was at start: what a resumed run must not redo. */
+struct record {
+	char			*key;
+	int64_t			 id;
+	int			 attempt;
+	enum step_status	 status;
+	bool			 consumed;	/* its failure was handled */
+};
+
+struct engine {
+	/* --- shared with the front end, under lock ---------------------- */
+	pthread_mutex_t		 lock;
+	pthread_t		 thread;
+	bool			 thread_started;
+	struct cmd_item		*cmds;
+	size_t			 ncmds;
+	int			 cmd_pipe[2];
+	struct engine_event	*events;
+	size_t			 nevents;
+	int			 event_pipe[2];
+	struct engine_snapshot	 view;
+	int64_t			*view_started;	/* per node, running step */
+
+	/* --- the engine thread's own ------------------------------------ */
+	struct engine_config	 cfg;
+	char			*state_dir;
+	char			*operator;
+	const struct campaign	*c;
+	const struct inventory	*inv;
+	struct clock		*clock;
+	struct transport	*tp;
+	struct journal		*j;
+	struct log		*log;
+	char			*run_id;
+	struct plan		 plan;
+	bool			 have_plan;
+	struct sched		*sched;
+
+	enum engine_state	 state;
+	enum engine_phase	 phase;
+	bool			 phase_entered;
+	bool			 phase_asked;
+	enum after_stop		 after;
+	bool			 rollback_pausing;
+	bool			 quit_requested;
+	bool			 started;
+
+	struct unit		*units;
+	size_t			 nunits;
+	struct open_approval	*approvals;
+	size_t			 napprovals;
+	uint32_t		 last_approval;
+
+	struct record		*records;	/* sorted by key */
+	size_t			 nrecords;
+	/* Resumed after the operator saw the failures: run failed steps
+	 * again rather than apply their policy a second time. */
+	bool			 retry_failed;
+
+	/* nodes of each finished task: (pproc, batch, node, ok) */
+	struct batch_member {
+		uint32_t	pproc, batch, node;
+		bool		ok;
+	}			*members;
+	size_t			 nmembers;
+
+	struct step		*synthetic;	/* alarms, backup, restore */
+	size_t			 nsynthetic;
+	char			**node_version;	/* the engine's view */
+	bool			*node_maintenance;
+	bool			*node_down;	/* unreachable */
+	struct block		 sched_block;
+};
+
+/* engine.c: the link with the front end */
+void	emit(struct engine *, enum engine_event_type, const char *node,
+	    const char *step, const char *fmt, ...)
+	    __attribute__((format(printf, 5, 6)));
+void	emit_step_finished(struct engine *, const struct work *,
+	    enum step_status, const char *output);
+void	emit_approval(struct engine *, const struct engine_approval *);
+void	view_set_state(struct engine *);
+void	view_status(struct engine *, uint32_t node, const char *status);
+void	view_node(struct engine *, uint32_t node, const char *step,
+	    int64_t expected_ms, const char *output);
+void	view_wait(struct engine *, enum wait_reason, const struct block *,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void	view_approvals(struct engine *);
+bool	commands_take(struct engine *, struct engine_command *);
+void	command_release(struct engine_command *);
+void	approval_info_free(struct engine_approval *);
+
+/* run.c: the state machine */
+void	*engine_main(void *);
+void	set_state(struct engine *, enum engine_state);
+void	stop_at_safe_point(struct engine *, enum after_stop);
+void	node_put(struct engine *, uint32_t node, const char *status);
+void	note(struct engine *, const char *object, const char *action,
+	    const char *result, const char *fmt, ...)
+	    __attribute__((format(printf, 5, 6)));
+
+/* phases.c: building each phase's units */
+struct work work_of(const struct step *, uint32_t node, const char *proc,
+	    int batch);
+const struct step *backup_step(const struct engine *, size_t item,
+	    bool restore);
+int	phase_prepare(struct engine *);
+void	phase_units(struct engine *);
+void	execution_progress(struct engine *);
+void	unit_finished(struct engine *, struct unit *);
+
+/* unit.c: running works */
+struct unit *unit_add(struct engine *, enum unit_role);
+void	unit_push(struct unit *, const struct work *);
+void	units_progress(struct engine *);
+size_t	units_running(const struct engine *);
+bool	units_all_done(const struct engine *);
+void	units_clear(struct engine *);
+void	unit_result(struct engine *, const struct transport_result *);
+void	units_timeouts(struct engine *);
+int64_t	units_deadline(const struct engine *);
+void	unit_failed(struct engine *, struct unit *, const char *output);
+void	unit_retry_held(struct engine *);
+void	unit_approval_done(struct engine *, struct unit *, bool approved,
+	    int64_t old_jid);
+
+/* approval.c */
+uint32_t approval_open(struct engine *, enum approval_kind, long unit,
+	    const char *node, const char *object, const char *affected,
+	    const char *summary);
+void	approval_command(struct engine *, const struct engine_command *);
+void	approvals_withdraw(struct engine *);
+
+/* rollback.c */
+void	rollback_begin(struct engine *, bool restore);
+
+/* records.c: the journal at start, for resume */
+void	records_load(struct engine *);
+void	records_free(struct engine *);
+struct record *records_find(const struct engine *, const char *phase,
+	    const struct work *);
+char	*work_key(const char *phase, const struct work *);
+
+/* window.c */
+int64_t	window_next_start(const struct campaign *, int64_t now,
+	    int64_t duration_ms);
+
+#endif

@@ -1,0 +1,621 @@
+/*
+ * The phases: each asks to be entered (an approval at every boundary),
+ * builds its units, and is done when they are. Execution is driven by
+ * the scheduler, live, the same code that lays out the plan on paper.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "escalator/util.h"
+#include "engine_impl.h"
+
+#define DEFAULT_TIMEOUT_MS	(10 * 60 * 1000)
+
+/* --- works from the campaign --------------------------------------------- */
+
+static enum transport_kind
+kind_of(const struct step *s)
+{
+	switch (s->action) {
+	case STEP_RUN:
+		return TRANSPORT_RUN;
+	case STEP_HTTP:
+		return TRANSPORT_HTTP;
+	case STEP_MAINTENANCE_ON:
+		return TRANSPORT_MAINTENANCE_ON;
+	case STEP_MAINTENANCE_OFF:
+		return TRANSPORT_MAINTENANCE_OFF;
+	case STEP_BACKUP:
+		return TRANSPORT_BACKUP;
+	case STEP_TEST:
+		return TRANSPORT_TEST;
+	case STEP_VNF_COORDINATION:
+		return TRANSPORT_VNFM;
+	default:
+		return TRANSPORT_WAIT;
+	}
+}
+
+struct work
+work_of(const struct step *s, uint32_t node, const char *proc, int batch)
+{
+	struct work w = {
+		.step = s,
+		.node = node,
+		.kind = kind_of(s),
+		.name = s->name,
+		.item = s->action == STEP_TEST ? s->test : s->item,
+		.proc = proc,
+		.batch = batch,
+	};
+
+	return w;
+}
+
+/* The engine's own steps: the alarm query, and backing up and restoring
+ * each backup item. */
+static void
+synthetic_build(struct engine *e)
+{
+	const struct campaign *c = e->c;
+	struct step *s;
+
+	e->nsynthetic = 1 + 2 * c->nbackups;
+	e->synthetic = xcalloc(e->nsynthetic, sizeof *e->synthetic);
+	s = &e->synthetic[0];
+	s->name = xstrdup("alarms");
+	s->action = STEP_HTTP;
+	s->timeout_ms = 60000;
+	s->expected_ms = 2000;
+	s->on_failure = ON_FAILURE_PAUSE;
+	for (size_t i = 0; i < c->nbackups; i++) {
+		for (int r = 0; r < 2; r++) {
+			s = &e->synthetic[1 + 2 * i + r];
+			s->name = xasprintf("%s:%s", r ? "restore" : "backup",
+			    c->backups[i].name);
+			s->action = STEP_BACKUP;
+			s->item = c->backups[i].name;
+			s->timeout_ms = DEFAULT_TIMEOUT_MS;
+			s->expected_ms = 30000;
+			s->on_failure = ON_FAILURE_PAUSE;
+		}
+	}
+}
+
+const struct step *
+backup_step(const struct engine *e, size_t item, bool restore)
+{
+	return &e->synthetic[1 + 2 * item + restore];
+}
+
+/* --- building each phase's units -------------------------------------------- */
+
+static void
+validation_units(struct engine *e)
+{
+	for (uint32_t n = 0; n < e->inv->count; n++) {
+		struct unit *u = unit_add(e, ROLE_PLAIN);
+		struct work w;
+
+		for (size_t i = 0; i < e->c->nhealth; i++) {
+			w = work_of(&e->c->health[i], n, "", -1);
+			w.kind = TRANSPORT_HEALTH;
+			unit_push(u, &w);
+		}
+		w = work_of(&e->synthetic[0], n, "", -1);
+		w.kind = TRANSPORT_ALARMS;
+		unit_push(u, &w);
+	}
+}
+
+static void
+backup_units(struct engine *e)
+{
+	for (size_t b = 0; b < e->c->nbackups; b++) {
+		const struct backup_item *bi = &e->c->backups[b];
+		struct unit *u = unit_add(e, ROLE_PLAIN);
+
+		for (uint32_t n = 0; n < e->inv->count; n++) {
+			struct work w;
+
+			if (!selector_match(&bi->target, &e->inv->nodes[n]))
+				continue;
+			w = work_of(backup_step(e, b, false), n, "", -1);
+			w.kind = TRANSPORT_BACKUP;
+			w.item = bi->name;
+			unit_push(u, &w);
+			if (bi->once)
+				break;
+		}
+	}
+}
+
+static void
+testing_units(struct engine *e)
+{
+	if (e->c->ntests == 0)
+		return;
+	for (uint32_t n = 0; n < e->inv->count; n++) {
+		struct unit *u = unit_add(e, ROLE_PLAIN);
+
+		for (size_t i = 0; i < e->c->ntests; i++) {
+			struct work w = work_of(&e->c->tests[i], n, "", -1);
+
+			w.kind = TRANSPORT_TEST;
+			w.item = e->c->tests[i].name;
+			unit_push(u, &w);
+		}
+	}
+}
+
+static void
+task_unit(struct engine *e, const struct sched_pick *pick)
+{
+	const struct procedure *p =
+	    &e->c->procedures[e->plan.procs[pick->pproc].proc];
+	struct unit *u = unit_add(e, ROLE_TASK);
+
+	u->pick = *pick;
+	for (size_t i = 0; i < p->nsteps; i++) {
+		const struct step *s = &p->steps[i];
+		const struct step *t = s->action == STEP_TEST ?
+		    campaign_test(e->c, s->test) : NULL;
+		struct work w = work_of(s, pick->node, p->name,
+		    (int)pick->batch);
+
+		if (t != NULL)	/* the named test's command, the step's name */
+			w.step = t;
+		unit_push(u, &w);
+	}
+}
+
+/* A batch's tests on its nodes; a finished procedure's on its first. */
+static void
+batch_tests(struct engine *e, const struct sched_completion *sc)
+{
+	const struct plan_procedure *pp = &e->plan.procs[sc->pproc];
+	const struct procedure *p = &e->c->procedures[pp->proc];
+	struct unit *u = NULL;
+
+	for (size_t t = 0; t < p->tests.count; t++) {
+		const struct step *ts = campaign_test(e->c, p->tests.items[t]);
+
+		for (size_t m = 0; ts != NULL && m <= e->nmembers; m++) {
+			bool closing = m == e->nmembers;
+			uint32_t node;
+			struct work w;
+
+			if (closing && (!sc->procedure_done || pp->nnodes == 0))
+				continue;
+			if (!closing && (e->members[m].pproc != sc->pproc ||
+			    e->members[m].batch != sc->batch ||
+			    !e->members[m].ok))
+				continue;
+			node = closing ? pp->nodes[0] : e->members[m].node;
+			if (u == NULL) {
+				u = unit_add(e, ROLE_TESTS);
+				u->pick.pproc = sc->pproc;
+				u->pick.batch = sc->batch;
+			}
+			w = work_of(ts, node, p->name, closing ? -1 :
+			    (int)sc->batch);
+			w.kind = TRANSPORT_TEST;
+			w.item = ts->name;
+			unit_push(u, &w);
+		}
+	}
+	if (u == NULL)
+		sched_gate_open(e->sched, sc->pproc, sc->batch);
+}
+
+static void
+member_add(struct engine *e, uint32_t pproc, uint32_t batch, uint32_t node,
+    bool ok)
+{
+	e->members = xreallocarray(e->members, e->nmembers + 1,
+	    sizeof *e->members);
+	e->members[e->nmembers++] = (struct batch_member){ pproc, batch, node,
+	    ok };
+}
+
+static char *
+task_key(const struct engine *e, uint32_t pproc, uint32_t node)
+{
+	return xasprintf("task.%s.%s",
+	    e->c->procedures[e->plan.procs[pproc].proc].name,
+	    e->inv->nodes[node].name);
+}
+
+void
+unit_finished(struct engine *e, struct unit *u)
+{
+	struct sched_pick pick = u->pick;
+	bool ok = !u->failed;
+	char *key, value[32];
+
+	switch (u->role) {
+	case ROLE_TASK:
+		/* The node's status first: a crash between the two writes
+		 * then redoes the task, whose steps are all journaled. */
+		node_put(e, pick.node, ok ? "upgraded" : "failed");
+		key = task_key(e, pick.pproc, pick.node);
+		snprintf(value, sizeof value, "%s %u", ok ? "ok" : "failed",
+		    pick.batch);
+		journal_fact_put(e->j, key, value);
+		free(key);
+		member_add(e, pick.pproc, pick.batch, pick.node, ok);
+		sched_finish(e->sched, &pick, ok);
+		break;
+	case ROLE_TESTS:
+		sched_gate_open(e->sched, pick.pproc, pick.batch);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Resume: tasks finished before the stop are never run again. Skipped
+ * batch by batch, the scheduler counts them into the same batches. */
+static void
+tasks_skip(struct engine *e)
+{
+	for (uint32_t batch = 0, more = 1; more; batch++) {
+		more = 0;
+		for (uint32_t p = 0; p < e->plan.nprocs; p++) {
+			const struct plan_procedure *pp = &e->plan.procs[p];
+
+			more |= batch + 1 < pp->nbatches;
+			for (uint32_t i = 0; i < pp->nnodes; i++) {
+				char *key = task_key(e, p, pp->nodes[i]);
+				char *v = journal_fact_get(e->j, key);
+				char st[8];
+				unsigned b;
+
+				free(key);
+				if (v != NULL && sscanf(v, "%7s %u", st, &b) ==
+				    2 && b == batch) {
+					bool ok = strcmp(st, "ok") == 0;
+
+					sched_skip(e->sched, p, pp->nodes[i],
+					    ok);
+					member_add(e, p, b, pp->nodes[i], ok);
+				}
+				free(v);
+			}
+		}
+	}
+}
+
+/* --- entering and finishing phases ------------------------------------------ */
+
+static char *
+phase_fact(enum engine_phase p, const char *what)
+{
+	return xasprintf("%s.%s", what, engine_phase_name(p));
+}
+
+static bool
+fact_is(struct engine *e, char *key, const char *value)
+{
+	char *v = journal_fact_get(e->j, key);
+	bool is = v != NULL && strcmp(v, value) == 0;
+
+	free(v);
+	free(key);
+	return is;
+}
+
+static char *
+phase_summary(const struct engine *e)
+{
+	char d[32];
+
+	switch (e->phase) {
+	case ENGINE_PHASE_VALIDATION:
+		return xasprintf("validation: health checks and alarms on %zu "
+		    "nodes", e->inv->count);
+	case ENGINE_PHASE_BACKUP:
+		return xasprintf("backup: %zu items", e->c->nbackups);
+	case ENGINE_PHASE_EXECUTION:
+		return xasprintf("execution: %u procedures, %u node tasks, "
+		    "expected %s", e->plan.nprocs, e->plan.ntasks,
+		    duration_format(e->plan.total_ms, d, sizeof d));
+	case ENGINE_PHASE_TESTING:
+		return xasprintf("testing: %zu tests on %zu nodes",
+		    e->c->ntests, e->inv->count);
+	default:
+		return xasprintf("commit: %s becomes final on %zu nodes",
+		    e->c->to_version ? e->c->to_version : "?", e->inv->count);
+	}
+}
+
+static bool
+phase_enter(struct engine *e)
+{
+	char *summary;
+
+	if (e->phase != ENGINE_PHASE_PREPARATION &&
+	    !fact_is(e, phase_fact(e->phase, "approval"), "approved")) {
+		if (!e->phase_asked) {
+			e->phase_asked = true;
+			summary = phase_summary(e);
+			approval_open(e, APPROVAL_PHASE, -1, NULL,
+			    engine_phase_name(e->phase), NULL, summary);
+			free(summary);
+		}
+		return false;
+	}
+	units_clear(e);
+	switch (e->phase) {
+	case ENGINE_PHASE_VALIDATION:
+		validation_units(e);
+		break;
+	case ENGINE_PHASE_BACKUP:
+		backup_units(e);
+		break;
+	case ENGINE_PHASE_TESTING:
+		testing_units(e);
+		break;
+	default:
+		break;
+	}
+	e->phase_entered = true;
+	journal_run_set_state(e->j, engine_state_name(e->state),
+	    engine_phase_name(e->phase));
+	view_set_state(e);
+	note(e, "", "phase-start", "ok", "phase %s",
+	    engine_phase_name(e->phase));
+	emit(e, ENGINE_EVENT_PHASE, NULL, NULL, "%s",
+	    engine_phase_name(e->phase));
+	return true;
+}
+
+/* Preparation: the version files must be what the campaign says. */
+static bool
+versions_check(struct engine *e)
+{
+	bool ok = true;
+
+	for (size_t i = 0; i < e->c->nversion_files; i++) {
+		const struct version_file *v = &e->c->version_files[i];
+		char *path = v->path[0] == '/' ? xstrdup(v->path) :
+		    xasprintf("%s/%s", e->c->dir ? e->c->dir : ".", v->path);
+		char sum[65], *err = NULL;
+
+		if (engine_sha256_file(path, sum, &err) == -1) {
+			note(e, "", "preparation", "failed", "%s", err);
+			ok = false;
+		} else if (v->sha256 == NULL ||
+		    strcasecmp(sum, v->sha256) != 0) {
+			note(e, "", "preparation", "failed", "%s: sha256 %s, "
+			    "the campaign expects %s", path, sum,
+			    v->sha256 ? v->sha256 : "none");
+			ok = false;
+		} else
+			note(e, "", "preparation", "ok", "%s: sha256 matches",
+			    path);
+		free(err);
+		free(path);
+	}
+	return ok;
+}
+
+static bool
+execution_work(struct engine *e)
+{
+	struct sched_completion sc;
+	struct sched_pick pick;
+	struct block why;
+	bool more = true;
+
+	while (more) {
+		more = false;
+		units_progress(e);
+		while (sched_completion(e->sched, &sc)) {
+			batch_tests(e, &sc);
+			more = true;
+		}
+		memset(&why, 0, sizeof why);
+		while (e->state == ENGINE_STATE_EXECUTING &&
+		    sched_next(e->sched, &pick, &why)) {
+			task_unit(e, &pick);
+			more = true;
+		}
+		e->sched_block = why;
+	}
+	if (sched_done(e->sched) && units_all_done(e))
+		return true;
+	if (why.reason == BLOCK_FAILURES && e->state == ENGINE_STATE_EXECUTING &&
+	    units_running(e) == 0 && e->napprovals == 0) {
+		note(e, why.object ? why.object : "", "batch", "failed",
+		    "%s: %s", why.object ? why.object : "",
+		    block_reason_text(why.reason));
+		stop_at_safe_point(e, AFTER_ERROR);
+	}
+	return false;
+}
+
+/* Validation: with the nodes that passed, may each HA group still lose
+ * one member and keep its quorum? (Validation units are one per node,
+ * in inventory order.) */
+static bool
+redundancy_check(struct engine *e)
+{
+	bool ok = true;
+
+	for (size_t r = 0; r < e->c->nha_rules; r++) {
+		const struct ha_rule *h = &e->c->ha_rules[r];
+		int healthy = 0;
+
+		for (uint32_t n = 0; n < e->inv->count && n < e->nunits; n++) {
+			const char *g = node_label(&e->inv->nodes[n],
+			    LABEL_HA_GROUP);
+
+			if (g != NULL && strcmp(g, h->group) == 0 &&
+			    !e->units[n].failed)
+				healthy++;
+		}
+		if (healthy > 0 && healthy - 1 >= h->quorum)
+			continue;
+		note(e, "", "validation", "failed", "HA group %s: %d healthy "
+		    "members, quorum %d: no redundancy to upgrade with",
+		    h->group, healthy, h->quorum);
+		ok = false;
+	}
+	return ok;
+}
+
+static bool
+phase_work(struct engine *e)
+{
+	switch (e->phase) {
+	case ENGINE_PHASE_PREPARATION:
+		if (versions_check(e))
+			return true;
+		set_state(e, ENGINE_STATE_ABORTED);
+		return false;
+	case ENGINE_PHASE_VALIDATION:
+		units_progress(e);
+		if (!units_all_done(e))
+			return false;
+		if (redundancy_check(e))
+			return true;
+		stop_at_safe_point(e, AFTER_ERROR);
+		return false;
+	case ENGINE_PHASE_EXECUTION:
+		return execution_work(e);
+	case ENGINE_PHASE_COMMIT:
+		for (uint32_t n = 0; n < e->inv->count; n++)
+			if (strcmp(e->view.nodes[n].status, "upgraded") == 0)
+				node_put(e, n, "committed");
+		return true;
+	default:
+		units_progress(e);
+		return units_all_done(e);
+	}
+}
+
+static void
+phase_finish(struct engine *e)
+{
+	char *key = phase_fact(e->phase, "phase");
+
+	journal_fact_put(e->j, key, "done");
+	free(key);
+	note(e, "", "phase-done", "ok", "phase %s done",
+	    engine_phase_name(e->phase));
+	units_clear(e);
+	memset(&e->sched_block, 0, sizeof e->sched_block);
+	e->phase_entered = false;
+	if (e->phase == ENGINE_PHASE_COMMIT) {
+		set_state(e, ENGINE_STATE_COMMITTED);
+		return;
+	}
+	e->phase++;
+	if (e->phase == ENGINE_PHASE_COMMIT)
+		set_state(e, ENGINE_STATE_EXECUTION_COMPLETED);
+	journal_run_set_state(e->j, engine_state_name(e->state),
+	    engine_phase_name(e->phase));
+	view_set_state(e);
+}
+
+void
+execution_progress(struct engine *e)
+{
+	while (e->state == ENGINE_STATE_EXECUTING ||
+	    e->state == ENGINE_STATE_EXECUTION_COMPLETED) {
+		if (!e->phase_entered && !phase_enter(e))
+			return;
+		if (!phase_work(e))
+			return;
+		phase_finish(e);
+	}
+}
+
+/* --- the start of a run or a resumption -------------------------------------- */
+
+static void
+nodes_restore(struct engine *e)
+{
+	struct journal_node *nodes;
+	size_t n;
+
+	if (journal_nodes_load(e->j, &nodes, &n) == -1)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		long k = inventory_find(e->inv, nodes[i].name);
+
+		if (k < 0)
+			continue;
+		free(e->node_version[k]);
+		e->node_version[k] = xstrdup(nodes[i].version ?
+		    nodes[i].version : "unknown");
+		e->node_maintenance[k] = nodes[i].maintenance;
+		e->node_down[k] = strcmp(nodes[i].health, "down") == 0;
+		view_status(e, (uint32_t)k, nodes[i].status);
+		view_node(e, (uint32_t)k, NULL, 0, NULL);
+	}
+	journal_nodes_free(nodes, n);
+}
+
+/* Where a resumed run carries on from the state it stopped in. */
+static void
+resume_state(struct engine *e)
+{
+	char *stop = journal_fact_get(e->j, "stop");
+	char *mode = journal_fact_get(e->j, "rollback");
+	enum engine_state s = e->state;
+
+	e->retry_failed = s == ENGINE_STATE_ERROR_DETECTED ||
+	    (s == ENGINE_STATE_SUSPENDING && stop != NULL &&
+	    strcmp(stop, "error") == 0);
+	e->state = ENGINE_STATE_SUSPENDED;	/* so set_state records */
+	if (s == ENGINE_STATE_ROLLING_BACK ||
+	    s == ENGINE_STATE_ROLLBACK_SUSPENDED ||
+	    (s == ENGINE_STATE_SUSPENDING && stop != NULL &&
+	    (strcmp(stop, "rollback") == 0 || strcmp(stop, "restore") == 0)))
+		rollback_begin(e, (mode != NULL && strcmp(mode, "restore") ==
+		    0) || (stop != NULL && strcmp(stop, "restore") == 0));
+	else if (s == ENGINE_STATE_SUSPENDING && stop != NULL &&
+	    strcmp(stop, "abort") == 0)
+		set_state(e, ENGINE_STATE_ABORTED);
+	else if (engine_state_final(s))
+		e->state = s;
+	else
+		set_state(e, e->phase == ENGINE_PHASE_COMMIT ?
+		    ENGINE_STATE_EXECUTION_COMPLETED : ENGINE_STATE_EXECUTING);
+	free(stop);
+	free(mode);
+}
+
+int
+phase_prepare(struct engine *e)
+{
+	struct diag_list diags = { 0 };
+
+	if (plan_build(&e->plan, e->c, e->inv, &diags) == -1) {
+		for (size_t i = 0; i < diags.count; i++)
+			note(e, "", "plan", "failed", "%s",
+			    diags.items[i].message);
+		diag_list_free(&diags);
+		set_state(e, ENGINE_STATE_ABORTED);
+		return -1;
+	}
+	diag_list_free(&diags);
+	e->have_plan = true;
+	e->sched = sched_new(&e->plan);
+	synthetic_build(e);
+	if (e->cfg.resume) {
+		nodes_restore(e);
+		tasks_skip(e);
+		resume_state(e);
+		return 0;
+	}
+	for (uint32_t n = 0; n < e->inv->count; n++)
+		node_put(e, n, "pending");
+	set_state(e, ENGINE_STATE_EXECUTING);
+	return 0;
+}

@@ -1,0 +1,69 @@
+/* What every transport shares: action names and template expansion. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "escalator/transport.h"
+#include "escalator/util.h"
+
+static const char *const kind_names[] = {
+#define X(e, s, h) s,
+	TRANSPORT_KIND_LIST(X)
+#undef X
+};
+
+const char *
+transport_kind_name(enum transport_kind k)
+{
+	return (unsigned)k < TRANSPORT_KIND_COUNT ? kind_names[k] : "?";
+}
+
+static void
+append(char **out, size_t *len, const char *s, size_t n)
+{
+	*out = xrealloc(*out, *len + n + 1);
+	memcpy(*out + *len, s, n);
+	*len += n;
+	(*out)[*len] = '\0';
+}
+
+/* The value of {key}, or NULL when key is not one we expand. */
+static const char *
+node_field(const struct node *n, const char *key, size_t klen, char *port,
+    size_t portlen)
+{
+	if (klen == 4 && strncmp(key, "name", 4) == 0)
+		return n->name;
+	if (klen == 7 && strncmp(key, "address", 7) == 0)
+		return n->address ? n->address : n->name;
+	if (klen == 4 && strncmp(key, "user", 4) == 0)
+		return n->user ? n->user : "root";
+	if (klen == 4 && strncmp(key, "port", 4) == 0) {
+		snprintf(port, portlen, "%d", n->port > 0 ? n->port : 22);
+		return port;
+	}
+	return NULL;
+}
+
+char *
+transport_expand(const char *tmpl, const struct node *n)
+{
+	char *out = xstrdup(""), port[16];
+	size_t len = 0;
+	const char *p = tmpl, *open, *close, *val;
+
+	while ((open = strchr(p, '{')) != NULL &&
+	    (close = strchr(open, '}')) != NULL) {
+		val = node_field(n, open + 1, (size_t)(close - open - 1), port,
+		    sizeof port);
+		append(&out, &len, p, (size_t)(open - p));
+		if (val != NULL)
+			append(&out, &len, val, strlen(val));
+		else
+			append(&out, &len, open, (size_t)(close - open + 1));
+		p = close + 1;
+	}
+	append(&out, &len, p, strlen(p));
+	return out;
+}

@@ -1,0 +1,176 @@
+/* Scratch directories and real local servers for the network tests. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <ftw.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "escalator/util.h"
+#include "net_util.h"
+
+char *
+net_tmpdir(void)
+{
+	const char *base = getenv("TMPDIR");
+	char *path = xasprintf("%s/escalator-net-XXXXXX",
+	    base != NULL ? base : "/tmp");
+
+	if (mkdtemp(path) == NULL) {
+		perror(path);
+		abort();
+	}
+	return path;
+}
+
+static int
+rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path) == -1 && errno != ENOENT ? -1 : 0;
+}
+
+void
+net_rmtree(char *path)
+{
+	if (path != NULL)
+		nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	free(path);
+}
+
+int
+net_sh(const char *fmt, ...)
+{
+	va_list ap;
+	char *cmd;
+	int st;
+
+	va_start(ap, fmt);
+	if (vasprintf(&cmd, fmt, ap) == -1)
+		abort();
+	va_end(ap);
+	st = system(cmd);
+	free(cmd);
+	return st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+int
+net_free_port(void)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t len = sizeof sin;
+	int fd = socket(AF_INET, SOCK_STREAM, 0), port = -1;
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd >= 0 && bind(fd, (struct sockaddr *)&sin, sizeof sin) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&sin, &len) == 0)
+		port = ntohs(sin.sin_port);
+	if (fd >= 0)
+		close(fd);
+	return port;
+}
+
+bool
+net_port_open(int port, int ms)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct timespec pause = { 0, 20 * 1000000L };
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = htons((uint16_t)port);
+	for (int waited = 0; waited <= ms; waited += 20) {
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+		int rc = connect(fd, (struct sockaddr *)&sin, sizeof sin);
+
+		close(fd);
+		if (rc == 0)
+			return true;
+		nanosleep(&pause, NULL);
+	}
+	return false;
+}
+
+int
+net_httpd_start(pid_t *pid, const char *version)
+{
+	const char *build = getenv("BUILDDIR");
+	char *prog = xasprintf("%s/tests/node_httpd", build ? build : ".");
+	char line[128];
+	int fds[2];
+	unsigned port = 0;
+	FILE *f;
+
+	if (pipe(fds) == -1)
+		abort();
+	if ((*pid = fork()) == 0) {
+		dup2(fds[1], 1);
+		close(fds[0]);
+		close(fds[1]);
+		execl(prog, "node_httpd", "--port", "0", "--version", version,
+		    (char *)NULL);
+		perror(prog);
+		_exit(127);
+	}
+	free(prog);
+	close(fds[1]);
+	f = fdopen(fds[0], "r");
+	if (fgets(line, sizeof line, f) == NULL ||
+	    sscanf(line, "listening on %*[^:]:%u", &port) != 1)
+		port = 0;
+	fclose(f);
+	return port > 0 ? (int)port : -1;
+}
+
+void
+net_stop(pid_t pid)
+{
+	struct timespec pause = { 0, 20 * 1000000L };
+
+	if (pid <= 0)
+		return;
+	kill(pid, SIGTERM);
+	for (int i = 0; i < 50; i++) {
+		if (waitpid(pid, NULL, WNOHANG) == pid)
+			return;
+		nanosleep(&pause, NULL);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+char *
+net_slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t len = 0, n;
+
+	if (f == NULL)
+		return NULL;
+	buf = xmalloc(4097);
+	while ((n = fread(buf + len, 1, 4096, f)) > 0) {
+		len += n;
+		buf = xrealloc(buf, len + 4097);
+	}
+	fclose(f);
+	buf[len] = '\0';
+	return buf;
+}
+
+bool
+net_exists(const char *path)
+{
+	return access(path, F_OK) == 0;
+}

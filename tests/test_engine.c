@@ -1,0 +1,700 @@
+/*
+ * The engine on the simulator in virtual time: every phase to commit,
+ * rollback and restore, pause and resume, hangs, the maintenance window,
+ * approvals denied and deferred, the VNF manager saying no, and roles.
+ */
+#include "config.h"
+
+#include <poll.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "escalator/campaign.h"
+#include "escalator/engine.h"
+#include "escalator/inventory.h"
+#include "escalator/journal.h"
+#include "escalator/sim.h"
+#include "escalator/util.h"
+
+#define T0	1767229200000LL		/* 2026-01-01T01:00:00Z */
+#define DAY	(24LL * 3600 * 1000)
+
+struct fixture {
+	char			 dir[4096];
+	struct campaign		 c;
+	struct inventory	 inv;
+	struct strv		 faults;
+	const char		*operator;
+	/* how the driver answers, per approval kind */
+	enum engine_cmd_type	 answer[APPROVAL_KIND_COUNT];
+	enum engine_cmd_type	 on_error;
+	/* what it saw */
+	bool			 saw_wait[WAIT_REASON_COUNT];
+	bool			 saw_approval[APPROVAL_KIND_COUNT];
+	int			 approvals;
+	int64_t			 first_execution_ms;
+	char			*first_execution_node;
+	enum engine_state	 final;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *f = xcalloc(1, sizeof *f);
+	struct diag_list d = { NULL, 0, 0 };
+	const char *srcdir = getenv("SRCDIR") ? getenv("SRCDIR") :
+	    ESCALATOR_SRCDIR;
+	char *file = xasprintf("%s/tests/data/engine/testbed.cfg", srcdir);
+
+	snprintf(f->dir, sizeof f->dir, "%s/test_engine.XXXXXX",
+	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (mkdtemp(f->dir) == NULL || campaign_load(&f->c, file, &d) == -1 ||
+	    inventory_load(&f->inv, f->c.inventory_path, &d) == -1) {
+		diag_print(&d, stderr);
+		return -1;
+	}
+	diag_list_free(&d);
+	free(file);
+	f->operator = "alice";
+	for (size_t k = 0; k < APPROVAL_KIND_COUNT; k++)
+		f->answer[k] = ENGINE_CMD_APPROVE;
+	f->on_error = ENGINE_CMD_ABORT;
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+	char *cmd = xasprintf("rm -rf '%s'", f->dir);
+
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", f->dir);
+	free(cmd);
+	campaign_free(&f->c);
+	inventory_free(&f->inv);
+	strv_free(&f->faults);
+	free(f->first_execution_node);
+	free(f);
+	return 0;
+}
+
+static struct engine *
+start(struct fixture *f, bool resume)
+{
+	struct engine_config cfg = {
+		.campaign = &f->c,
+		.inventory = &f->inv,
+		.state_dir = f->dir,
+		.operator = f->operator,
+		.resume = resume,
+		.clock_mode = CLOCK_MODE_VIRTUAL,
+		.speed = 1,
+		.seed = 1,
+		.faults = &f->faults,
+	};
+	struct engine_command go = { .type = ENGINE_CMD_START };
+	struct engine *e;
+	char *err = NULL;
+
+	if ((e = engine_start(&cfg, &err)) == NULL)
+		fail_msg("engine_start: %s", err);
+	engine_command(e, &go);
+	return e;
+}
+
+static void
+send(struct engine *e, enum engine_cmd_type type, uint32_t id,
+    const char *operator)
+{
+	struct engine_command cmd = { .type = type, .approval = id,
+	    .operator = operator };
+
+	engine_command(e, &cmd);
+}
+
+static void
+seen(struct fixture *f, struct engine *e, const struct engine_event *ev)
+{
+	switch (ev->type) {
+	case ENGINE_EVENT_APPROVAL:
+		f->approvals++;
+		f->saw_approval[ev->approval.kind] = true;
+		send(e, f->answer[ev->approval.kind], ev->approval.id,
+		    f->operator);
+		break;
+	case ENGINE_EVENT_WAITING:
+		f->saw_wait[ev->wait.reason] = true;
+		break;
+	case ENGINE_EVENT_STEP_STARTED:
+		if (ev->phase == ENGINE_PHASE_EXECUTION &&
+		    f->first_execution_node == NULL) {
+			f->first_execution_ms = ev->ts_ms;
+			f->first_execution_node = xstrdup(ev->node);
+		}
+		break;
+	case ENGINE_EVENT_STATE:
+		if (ev->state == ENGINE_STATE_ERROR_DETECTED)
+			send(e, f->on_error, 0, f->operator);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Follow the engine until it finishes or reaches until; returns the
+ * state it was in then. */
+static enum engine_state
+follow(struct fixture *f, struct engine *e, enum engine_state until)
+{
+	struct pollfd p = { .fd = engine_event_fd(e), .events = POLLIN };
+
+	for (;;) {
+		struct engine_event *ev;
+		size_t n;
+		bool stop = false;
+
+		if (poll(&p, 1, 10000) != 1)
+			fail_msg("the engine went silent");
+		ev = engine_events_take(e, &n);
+		for (size_t i = 0; i < n && !stop; i++) {
+			seen(f, e, &ev[i]);
+			if (ev[i].type == ENGINE_EVENT_FINISHED ||
+			    (ev[i].type == ENGINE_EVENT_STATE &&
+			    ev[i].state == until)) {
+				f->final = ev[i].state;
+				stop = true;
+			}
+		}
+		engine_events_free(ev, n);
+		if (stop)
+			return f->final;
+	}
+}
+
+static enum engine_state
+run_to_end(struct fixture *f)
+{
+	struct engine *e = start(f, false);
+	enum engine_state s = follow(f, e, ENGINE_STATE_COUNT);
+
+	engine_free(e);
+	return s;
+}
+
+static void
+assert_version(struct fixture *f, const char *node, const char *want)
+{
+	char *v = sim_node_version(f->dir, node);
+
+	assert_non_null(v);
+	assert_string_equal(v, want);
+	free(v);
+}
+
+/* The cluster's record of actions, "node step do|undo" in order. */
+static char **
+history(struct fixture *f, size_t *n)
+{
+	struct sim_exec *h;
+	char **lines, *err = NULL;
+
+	assert_int_equal(sim_history(f->dir, &h, n, &err), 0);
+	lines = xcalloc(*n + 1, sizeof *lines);
+	for (size_t i = 0; i < *n; i++)
+		lines[i] = xasprintf("%s %s %s%s", h[i].node, h[i].name,
+		    h[i].undo ? "undo" : "do", strcmp(h[i].state, "done") ?
+		    " failed" : "");
+	sim_history_free(h, *n);
+	return lines;
+}
+
+static void
+history_free(char **lines, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+}
+
+static long
+history_find(char **lines, size_t n, const char *line)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(lines[i], line) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* --- the tests ------------------------------------------------------------ */
+
+static void
+test_every_phase_to_commit(void **state)
+{
+	struct fixture *f = *state;
+	struct engine *e = start(f, false);
+	struct engine_snapshot s;
+	size_t n;
+	char **h;
+
+	assert_int_equal(follow(f, e, ENGINE_STATE_COUNT),
+	    ENGINE_STATE_COMMITTED);
+	engine_snapshot(e, &s);
+	assert_int_equal(s.state, ENGINE_STATE_COMMITTED);
+	assert_int_equal(s.phase, ENGINE_PHASE_COMMIT);
+	assert_int_equal(s.nnodes, 3);
+	for (size_t i = 0; i < s.nnodes; i++) {
+		assert_string_equal(s.nodes[i].version, "2.0");
+		assert_string_equal(s.nodes[i].status, "committed");
+	}
+	engine_snapshot_free(&s);
+	engine_free(e);
+	assert_version(f, "ctl-1", "2.0");
+	assert_version(f, "cmp-2", "2.0");
+	/* 5 phase boundaries, 1 gate, 2 VNF coordination points. */
+	assert_int_equal(f->approvals, 8);
+	assert_true(f->saw_approval[APPROVAL_VNF]);
+	assert_true(f->saw_approval[APPROVAL_GATE]);
+	/* The computes wait for the controllers: a constraint, said. */
+	assert_true(f->saw_wait[WAIT_CONSTRAINT]);
+	assert_true(f->saw_wait[WAIT_APPROVAL]);
+	h = history(f, &n);
+	/* Validation, backup, then the controller before the computes. */
+	assert_true(history_find(h, n, "ctl-1 ping do") <
+	    history_find(h, n, "ctl-1 backup:db do"));
+	assert_true(history_find(h, n, "ctl-1 upgrade do") <
+	    history_find(h, n, "cmp-1 upgrade do"));
+	assert_int_equal(history_find(h, n, "cmp-1 upgrade undo"), -1);
+	history_free(h, n);
+}
+
+static void
+test_rollback_reverse_order(void **state)
+{
+	struct fixture *f = *state;
+	const char *undone[] = { "cmp-1 drain", "ctl-1 undrain",
+	    "ctl-1 upgrade", "ctl-1 drain" };
+	long at[4];
+	size_t n;
+	char **h;
+
+	strv_push(&f->faults, "fail:upgrade@cmp-1");
+	assert_int_equal(run_to_end(f), ENGINE_STATE_ROLLED_BACK);
+	h = history(f, &n);
+	assert_true(history_find(h, n, "cmp-1 upgrade do failed") >= 0);
+	/* Last done, first undone, across nodes. */
+	for (size_t i = 0; i < 4; i++) {
+		char *line = xasprintf("%s undo", undone[i]);
+
+		at[i] = history_find(h, n, line);
+		if (at[i] < 0)
+			fail_msg("no '%s'", line);
+		if (i > 0)
+			assert_true(at[i] > at[i - 1]);
+		free(line);
+	}
+	/* Nothing undone that never ran. */
+	assert_int_equal(history_find(h, n, "cmp-2 drain undo"), -1);
+	assert_int_equal(history_find(h, n, "cmp-1 upgrade undo"), -1);
+	history_free(h, n);
+	assert_version(f, "ctl-1", "1.0");
+	assert_version(f, "cmp-1", "1.0");
+}
+
+static void
+test_restore_from_backup(void **state)
+{
+	struct fixture *f = *state;
+	size_t n;
+	char **h;
+	long restore, undo;
+
+	f->c.procedures[1].steps[2].on_failure = ON_FAILURE_RESTORE;
+	strv_push(&f->faults, "fail:upgrade@cmp-1");
+	assert_int_equal(run_to_end(f), ENGINE_STATE_ROLLED_BACK);
+	h = history(f, &n);
+	restore = history_find(h, n, "ctl-1 restore:db do");
+	undo = history_find(h, n, "ctl-1 upgrade undo");
+	assert_true(restore >= 0);
+	assert_true(undo > restore);
+	history_free(h, n);
+	assert_version(f, "ctl-1", "1.0");
+}
+
+static void
+test_pause_and_resume(void **state)
+{
+	struct fixture *f = *state;
+	struct engine *e = start(f, false);
+	struct engine_snapshot s;
+
+	/* Pause as soon as the execution phase is asked for. */
+	f->answer[APPROVAL_PHASE] = ENGINE_CMD_APPROVE;
+	send(e, ENGINE_CMD_PAUSE, 0, "alice");
+	assert_int_equal(follow(f, e, ENGINE_STATE_SUSPENDED),
+	    ENGINE_STATE_SUSPENDED);
+	engine_snapshot(e, &s);
+	assert_int_equal(s.state, ENGINE_STATE_SUSPENDED);
+	assert_int_equal(s.wait.reason, WAIT_OPERATOR);
+	engine_snapshot_free(&s);
+	/* A viewer may not resume; the run stays where it is. */
+	send(e, ENGINE_CMD_RESUME, 0, "vic");
+	send(e, ENGINE_CMD_RESUME, 0, "alice");
+	assert_int_equal(follow(f, e, ENGINE_STATE_COUNT),
+	    ENGINE_STATE_COMMITTED);
+	engine_free(e);
+}
+
+static void
+test_quit_then_resume_later(void **state)
+{
+	struct fixture *f = *state;
+	struct engine *e;
+
+	/* Nobody answers the execution boundary: quit at a safe point. */
+	f->answer[APPROVAL_PHASE] = ENGINE_CMD_DEFER;
+	e = start(f, false);
+	assert_int_equal(follow(f, e, ENGINE_STATE_SUSPENDED),
+	    ENGINE_STATE_SUSPENDED);
+	engine_free(e);
+	/* A new engine carries on from the journal. */
+	f->answer[APPROVAL_PHASE] = ENGINE_CMD_APPROVE;
+	e = start(f, true);
+	assert_int_equal(follow(f, e, ENGINE_STATE_COUNT),
+	    ENGINE_STATE_COMMITTED);
+	engine_free(e);
+	assert_version(f, "cmp-2", "2.0");
+}
+
+static void
+test_hang_times_out(void **state)
+{
+	struct fixture *f = *state;
+	struct journal *j;
+	struct journal_step *steps;
+	size_t n;
+	char *err = NULL;
+	bool timed_out = false;
+
+	strv_push(&f->faults, "hang:upgrade@ctl-1");
+	assert_int_equal(run_to_end(f), ENGINE_STATE_ROLLED_BACK);
+	assert_true(f->saw_wait[WAIT_HUNG]);
+	assert_int_equal(journal_open(&j, f->dir, false, &err), 0);
+	assert_int_equal(journal_steps_load(j, &steps, &n), 0);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(steps[i].step, "upgrade") == 0 &&
+		    steps[i].status == STEP_STATUS_TIMEOUT) {
+			timed_out = true;
+			/* Cancelled at its 2-minute timeout. */
+			assert_int_equal(steps[i].ended_ms - steps[i].started_ms,
+			    120000);
+		}
+	journal_steps_free(steps, n);
+	journal_close(j);
+	assert_true(timed_out);
+	assert_version(f, "ctl-1", "1.0");
+}
+
+static void
+test_window_waits_for_next(void **state)
+{
+	struct fixture *f = *state;
+
+	/* 01:00-01:02 daily: validation and backup fit, the controller's
+	 * task (about 41 s) starts, the computes' do not fit after it. */
+	f->c.has_window = true;
+	f->c.window_start_min = 60;
+	f->c.window_end_min = 62;
+	assert_int_equal(run_to_end(f), ENGINE_STATE_COMMITTED);
+	assert_true(f->saw_wait[WAIT_WINDOW]);
+	assert_string_equal(f->first_execution_node, "ctl-1");
+	assert_true(f->first_execution_ms < T0 + 2 * 60000);
+	assert_version(f, "cmp-2", "2.0");
+}
+
+static void
+test_window_not_open_yet(void **state)
+{
+	struct fixture *f = *state;
+
+	f->c.has_window = true;
+	f->c.window_start_min = 3 * 60;		/* 03:00-04:00 */
+	f->c.window_end_min = 4 * 60;
+	assert_int_equal(run_to_end(f), ENGINE_STATE_COMMITTED);
+	assert_true(f->saw_wait[WAIT_WINDOW]);
+	assert_int_equal(f->first_execution_ms, T0 + 2 * 3600000);
+}
+
+static void
+test_phase_denied_aborts(void **state)
+{
+	struct fixture *f = *state;
+	size_t n;
+	char **h;
+
+	f->answer[APPROVAL_PHASE] = ENGINE_CMD_DENY;
+	assert_int_equal(run_to_end(f), ENGINE_STATE_ABORTED);
+	h = history(f, &n);
+	assert_int_equal(n, 0);		/* nothing touched the nodes */
+	history_free(h, n);
+}
+
+static void
+test_gate_denied_rolls_back(void **state)
+{
+	struct fixture *f = *state;
+
+	f->answer[APPROVAL_GATE] = ENGINE_CMD_DENY;
+	assert_int_equal(run_to_end(f), ENGINE_STATE_ROLLED_BACK);
+	assert_version(f, "ctl-1", "1.0");
+	assert_version(f, "cmp-1", "1.0");
+}
+
+static void
+test_vnf_manager_refuses(void **state)
+{
+	struct fixture *f = *state;
+	struct engine *e;
+	struct engine_snapshot s;
+
+	strv_push(&f->faults, "vnfm-deny:cmp-1");
+	e = start(f, false);
+	assert_int_equal(follow(f, e, ENGINE_STATE_COUNT),
+	    ENGINE_STATE_COMMITTED);
+	/* vnf's on_failure is continue: cmp-1 stays, cmp-2 goes on. */
+	engine_snapshot(e, &s);
+	assert_string_equal(s.nodes[1].name, "cmp-1");
+	assert_string_equal(s.nodes[1].status, "failed");
+	assert_string_equal(s.nodes[1].version, "1.0");
+	assert_string_equal(s.nodes[2].status, "committed");
+	engine_snapshot_free(&s);
+	engine_free(e);
+	assert_version(f, "cmp-1", "1.0");
+	assert_version(f, "cmp-2", "2.0");
+}
+
+static void
+test_vnf_denied_by_operator(void **state)
+{
+	struct fixture *f = *state;
+
+	f->answer[APPROVAL_VNF] = ENGINE_CMD_DENY;
+	assert_int_equal(run_to_end(f), ENGINE_STATE_COMMITTED);
+	assert_version(f, "cmp-1", "1.0");
+	assert_version(f, "cmp-2", "1.0");
+}
+
+static void
+test_batch_failure_percent(void **state)
+{
+	struct fixture *f = *state;
+	size_t n;
+	char **h;
+
+	/* cmp-1 fails and continues, but its batch allows no failure: the
+	 * scheduler holds cmp-2 back and the operator is asked. */
+	f->c.procedures[1].max_failure_percent = 0;
+	strv_push(&f->faults, "vnfm-deny:cmp-1");
+	f->on_error = ENGINE_CMD_ABORT;
+	assert_int_equal(run_to_end(f), ENGINE_STATE_ABORTED);
+	h = history(f, &n);
+	assert_int_equal(history_find(h, n, "cmp-2 vnf do"), -1);
+	history_free(h, n);
+	assert_version(f, "cmp-2", "1.0");
+}
+
+static void
+test_pause_policy_error_detected(void **state)
+{
+	struct fixture *f = *state;
+
+	f->c.procedures[0].steps[1].on_failure = ON_FAILURE_PAUSE;
+	strv_push(&f->faults, "fail:upgrade@ctl-1x1");
+	f->on_error = ENGINE_CMD_RETRY;
+	assert_int_equal(run_to_end(f), ENGINE_STATE_COMMITTED);
+	assert_version(f, "ctl-1", "2.0");
+}
+
+static void
+test_fault_injected_live(void **state)
+{
+	struct fixture *f = *state;
+	struct engine *e = start(f, false);
+	struct engine_command bad = { .type = ENGINE_CMD_FAULT,
+	    .fault = "fail:nostep", .operator = "alice" };
+	struct engine_command good = { .type = ENGINE_CMD_FAULT,
+	    .fault = "fail:upgrade@cmp-2", .operator = "alice" };
+	size_t n;
+	char **h;
+
+	engine_command(e, &bad);	/* refused, the run goes on */
+	engine_command(e, &good);
+	assert_int_equal(follow(f, e, ENGINE_STATE_COUNT),
+	    ENGINE_STATE_ROLLED_BACK);
+	engine_free(e);
+	h = history(f, &n);
+	assert_true(history_find(h, n, "cmp-2 upgrade do failed") >= 0);
+	assert_true(history_find(h, n, "cmp-1 upgrade undo") >= 0);
+	history_free(h, n);
+}
+
+static void
+test_alarm_stops_validation(void **state)
+{
+	struct fixture *f = *state;
+	size_t n;
+	char **h;
+
+	strv_push(&f->faults, "alarm:cmp-2");
+	f->on_error = ENGINE_CMD_ABORT;
+	assert_int_equal(run_to_end(f), ENGINE_STATE_ABORTED);
+	h = history(f, &n);
+	assert_true(history_find(h, n, "cmp-2 alarms do failed") >= 0);
+	assert_int_equal(history_find(h, n, "ctl-1 backup:db do"), -1);
+	assert_int_equal(history_find(h, n, "ctl-1 upgrade do"), -1);
+	history_free(h, n);
+}
+
+static void
+test_flap_passes_on_retry(void **state)
+{
+	struct fixture *f = *state;
+
+	f->c.health[0].retries = 1;
+	strv_push(&f->faults, "flap:ctl-1");
+	assert_int_equal(run_to_end(f), ENGINE_STATE_COMMITTED);
+}
+
+static void
+test_options_round_trip(void **state)
+{
+	struct engine_config in = { .clock_mode = CLOCK_MODE_VIRTUAL,
+	    .speed = 20, .seed = 99 }, out = { 0 };
+	struct strv faults = { NULL, 0 }, back = { NULL, 0 };
+	char *json, *name, *err = NULL;
+
+	(void)state;
+	strv_push(&faults, "fail:upgrade@cmp-1x2");
+	in.faults = &faults;
+	json = engine_options_format(&in, "sim");
+	assert_int_equal(engine_options_parse(json, &out, &back, &err), 0);
+	assert_int_equal(out.clock_mode, CLOCK_MODE_VIRTUAL);
+	assert_true(out.speed == 20);
+	assert_int_equal(out.seed, 99);
+	assert_int_equal(back.count, 1);
+	assert_string_equal(back.items[0], "fail:upgrade@cmp-1x2");
+	name = engine_options_transport(json);
+	assert_string_equal(name, "sim");
+	free(name);
+	free(json);
+	assert_int_equal(engine_options_parse("[1]", &out, &back, &err), -1);
+	free(err);
+	strv_free(&faults);
+	strv_free(&back);
+}
+
+static void
+test_node_dies(void **state)
+{
+	struct fixture *f = *state;
+	struct journal *j;
+	struct journal_node *nodes;
+	size_t n;
+	char *err = NULL;
+	bool down = false;
+
+	/* cmp-1 dies during its upgrade: the rollback cannot undo its
+	 * maintenance, so it fails and leaves the repair to people. */
+	strv_push(&f->faults, "die:cmp-1@upgrade");
+	assert_int_equal(run_to_end(f), ENGINE_STATE_ROLLBACK_FAILED);
+	assert_int_equal(journal_open(&j, f->dir, false, &err), 0);
+	assert_int_equal(journal_nodes_load(j, &nodes, &n), 0);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(nodes[i].name, "cmp-1") == 0) {
+			down = strcmp(nodes[i].health, "down") == 0;
+			assert_true(nodes[i].maintenance);
+		}
+	journal_nodes_free(nodes, n);
+	journal_close(j);
+	assert_true(down);
+}
+
+static void
+test_roles(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_true(engine_operator_allowed(&f->c, "alice", RIGHT_RUN));
+	assert_true(engine_operator_allowed(&f->c, "bob", RIGHT_APPROVE));
+	assert_false(engine_operator_allowed(&f->c, "bob", RIGHT_RUN));
+	assert_false(engine_operator_allowed(&f->c, "vic", RIGHT_APPROVE));
+	assert_false(engine_operator_allowed(&f->c, "mallory", RIGHT_RUN));
+	assert_false(engine_operator_allowed(&f->c, NULL, RIGHT_APPROVE));
+}
+
+static void
+test_approver_refused_start(void **state)
+{
+	struct fixture *f = *state;
+	struct engine *e;
+	struct engine_snapshot s;
+	size_t n;
+	char **h;
+
+	/* bob may approve but not run: his start changes nothing. */
+	f->operator = "bob";
+	e = start(f, false);
+	engine_free(e);
+	h = history(f, &n);
+	assert_int_equal(n, 0);
+	history_free(h, n);
+	/* A viewer's answers are refused: the question stays open. */
+	f->operator = "alice";
+	f->answer[APPROVAL_PHASE] = ENGINE_CMD_QUIT;
+	e = start(f, true);
+	send(e, ENGINE_CMD_APPROVE, 1, "vic");
+	engine_snapshot(e, &s);
+	assert_true(s.state == ENGINE_STATE_EXECUTING ||
+	    s.state == ENGINE_STATE_INITIAL);
+	engine_snapshot_free(&s);
+	engine_free(e);
+}
+
+#define T(t)	cmocka_unit_test_setup_teardown(t, setup, teardown)
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_every_phase_to_commit),
+		T(test_rollback_reverse_order),
+		T(test_restore_from_backup),
+		T(test_pause_and_resume),
+		T(test_quit_then_resume_later),
+		T(test_hang_times_out),
+		T(test_window_waits_for_next),
+		T(test_window_not_open_yet),
+		T(test_phase_denied_aborts),
+		T(test_gate_denied_rolls_back),
+		T(test_vnf_manager_refuses),
+		T(test_vnf_denied_by_operator),
+		T(test_batch_failure_percent),
+		T(test_pause_policy_error_detected),
+		T(test_fault_injected_live),
+		T(test_alarm_stops_validation),
+		T(test_flap_passes_on_retry),
+		cmocka_unit_test(test_options_round_trip),
+		T(test_node_dies),
+		T(test_roles),
+		T(test_approver_refused_start),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
