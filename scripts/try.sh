@@ -4,4 +4,5 @@ set -e
 cd "$(dirname "$0")/.."
 sh scripts/setup.sh
 sh scripts/build.sh build
-exec ./build/escalator "$@"
+# The minimal test bed names its operators; the trainee plays alice (admin).
+exec ./build/escalator --operator alice "$@"

@@ -181,7 +181,7 @@ test_panes(void **state)
 	expect_screen("minimal-testbed", true);
 	expect_screen("phase execution", true);
 	expect_screen("state executing", true);
-	expect_screen("elapsed 10s of", true);
+	expect_screen("elapsed 10s / 3m52s", true);
 	expect_screen("operator alice (admin)", true);
 	expect_screen("\u2716 compute-2 failed", true);
 	expect_screen("\u25b6 compute-1 running", true);

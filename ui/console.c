@@ -549,7 +549,7 @@ ui_main(int argc, char **argv)
 		return rc;
 	}
 	if (ui.theme_diags.count > 0)
-		ui_status(&ui, "%s:%d: %s (default theme used)",
+		ui_status(&ui, "default theme used: %s:%d: %s",
 		    ui.theme_diags.items[0].file, ui.theme_diags.items[0].line,
 		    ui.theme_diags.items[0].message);
 	if (stand_in)

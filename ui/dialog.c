@@ -287,6 +287,38 @@ dialog_open_help(struct ui *ui)
 
 /* --- drawing ---------------------------------------------------------- */
 
+/* The host's VNF instances and the constraints their VNFs carry. */
+static void
+vnf_lines(struct ui *ui, struct text *t, const char *host)
+{
+	long i = inventory_find(&ui->inv, host);
+	const struct node *nd;
+
+	if (i < 0)
+		return;
+	nd = &ui->inv.nodes[i];
+	for (size_t v = 0; v < nd->nvnfs; v++) {
+		const struct vnf_rule *rule = NULL;
+
+		for (size_t r = 0; r < ui->c.nvnf_rules; r++)
+			if (strcmp(ui->c.vnf_rules[r].vnf,
+			    nd->vnfs[v].vnf) == 0)
+				rule = &ui->c.vnf_rules[r];
+		if (rule == NULL)
+			text_addf(t, sty(ui, UI_STYLE_DIALOG), "  %s/%s: no "
+			    "constraint", nd->vnfs[v].vnf,
+			    nd->vnfs[v].instance);
+		else
+			text_addf(t, sty(ui, UI_STYLE_DIALOG), "  %s/%s: at "
+			    "most %d instance(s) down at once%s%s",
+			    nd->vnfs[v].vnf, nd->vnfs[v].instance,
+			    rule->max_impacted_members,
+			    rule->anti_affinity_group ? ", anti-affinity " :
+			    "", rule->anti_affinity_group ?
+			    rule->anti_affinity_group : "");
+	}
+}
+
 static void
 approval_text(struct ui *ui, struct text *t)
 {
@@ -312,26 +344,8 @@ approval_text(struct ui *ui, struct text *t)
 	if (a->summary)
 		text_wrap(t, n, a->summary);
 	if (a->node) {
-		long i = inventory_find(&ui->inv, a->node);
-
 		text_addf(t, n, "host: %s", a->node);
-		for (size_t v = 0; i >= 0 && v < ui->inv.nodes[i].nvnfs; v++)
-			for (size_t r = 0; r < ui->c.nvnf_rules; r++)
-				if (strcmp(ui->c.vnf_rules[r].vnf,
-				    ui->inv.nodes[i].vnfs[v].vnf) == 0)
-					text_addf(t, n, "  %s/%s: at most %d "
-					    "instance(s) down at once%s%s",
-					    ui->inv.nodes[i].vnfs[v].vnf,
-					    ui->inv.nodes[i].vnfs[v].instance,
-					    ui->c.vnf_rules[r].
-					    max_impacted_members,
-					    ui->c.vnf_rules[r].
-					    anti_affinity_group ?
-					    ", anti-affinity " : "",
-					    ui->c.vnf_rules[r].
-					    anti_affinity_group ?
-					    ui->c.vnf_rules[r].
-					    anti_affinity_group : "");
+		vnf_lines(ui, t, a->node);
 	}
 	if (a->affected)
 		text_addf(t, n, "affected: %s", a->affected);

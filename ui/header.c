@@ -105,7 +105,7 @@ header_draw(struct ui *ui, WINDOW *w, int h, int wd)
 	field(&l, "state ", engine_state_final(s->state) &&
 	    s->state != ENGINE_STATE_COMMITTED ? sty(ui, UI_STYLE_NODE_FAILED) :
 	    v, engine_state_name(s->state));
-	snprintf(buf, sizeof buf, "%s of %s expected", duration_format(
+	snprintf(buf, sizeof buf, "%s / %s", duration_format(
 	    s->now_ms - ui->m.start_ms, a, sizeof a), ui->have_plan ?
 	    duration_format(ui->plan.total_ms, b, sizeof b) : "?");
 	field(&l, "elapsed ", v, buf);
@@ -128,8 +128,8 @@ header_draw(struct ui *ui, WINDOW *w, int h, int wd)
 	    ui->role : "no role");
 	field(&l, "operator ", v, buf);
 	if (ui->opt.virtual_time)
-		snprintf(buf, sizeof buf, "simulator, virtual time");
+		snprintf(buf, sizeof buf, "sim, virtual time");
 	else
-		snprintf(buf, sizeof buf, "simulator x%g", ui->opt.speed);
+		snprintf(buf, sizeof buf, "sim x%g", ui->opt.speed);
 	field(&l, NULL, v, buf);
 }

@@ -344,6 +344,9 @@ ui_model_snapshot(struct ui_model *m, struct engine_snapshot *s)
 
 	if (m->start_ms == 0)
 		m->start_ms = s->now_ms;
+	/* the checks' ages move with the clock */
+	if (s->now_ms != m->snap.now_ms)
+		dirty |= UI_DIRTY(HEALTH);
 	for (size_t i = 0; i < s->nnodes && i < m->inv->count; i++) {
 		enum ui_node_state st = ui_node_state_of(&s->nodes[i]);
 

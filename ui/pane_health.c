@@ -33,12 +33,13 @@ health_draw(struct ui *ui, WINDOW *w, int h, int wd)
 		if (k->last_ms > 0)
 			duration_format(m->snap.now_ms - k->last_ms, age,
 			    sizeof age);
-		putf(w, y, 1, wd - 2, sty(ui, st), "%s %-4s %-10s %u ok %u bad "
+		/* passed of run, then how long ago the last one ran */
+		putf(w, y, 1, wd - 2, sty(ui, st), "%s %-4s %-10s %u/%u ok  "
 		    "%s%s", k->failed ? (ui->scr.utf8 ? "\u2716" : "X") :
 		    k->ok ? (ui->scr.utf8 ? "\u2714" : "+") : " ",
-		    k->post ? "post" : "pre", k->name, k->ok, k->failed,
-		    k->last_ms > 0 ? age : "not run", k->last_ms > 0 ?
-		    " ago" : "");
+		    k->post ? "post" : "pre", k->name, k->ok, k->ok +
+		    k->failed, k->last_ms > 0 ? age : "not run",
+		    k->last_ms > 0 ? " ago" : "");
 	}
 }
 

@@ -128,35 +128,36 @@ line_vnfs_checks(struct ui *ui, WINDOW *w, int y, int wd, long n)
 		}
 }
 
+/* The last output line, then the node's latest events, newest last. */
 static void
 lines_output(struct ui *ui, WINDOW *w, int y, int rows, int wd, long n)
 {
 	const struct engine_node_view *v = &ui->m.snap.nodes[n];
+	const struct ui_event *shown[16];
+	size_t kept = ui->m.nevents < UI_EVENTS_MAX ? ui->m.nevents :
+	    UI_EVENTS_MAX;
+	int count = 0;
 	char t[16];
-	int r = 0;
 
-	if (v->output != NULL && r < rows)
-		putf(w, y + r++, 1, wd - 2, sty(ui, UI_STYLE_NORMAL),
+	if (v->output != NULL && rows > 0) {
+		putf(w, y++, 1, wd - 2, sty(ui, UI_STYLE_NORMAL),
 		    "output: %s", v->output);
-	/* its latest events, newest last */
-	for (size_t k = 0, found = 0; r < rows; k++) {
-		size_t kept = ui->m.nevents < UI_EVENTS_MAX ? ui->m.nevents :
-		    UI_EVENTS_MAX;
-		const struct ui_event *e;
+		rows--;
+	}
+	for (size_t k = 0; k < kept && count < rows && count < 16; k++) {
+		const struct ui_event *e =
+		    &ui->m.events[(ui->m.nevents - 1 - k) % UI_EVENTS_MAX];
 
-		if (k >= kept)
-			break;
-		e = &ui->m.events[(ui->m.nevents - 1 - k) % UI_EVENTS_MAX];
-		if (e->node != n)
-			continue;
-		putf(w, y + rows - 1 - (int)found, 1, wd - 2, sty(ui,
-		    e->sev == UI_SEV_ERROR ? UI_STYLE_EVENT_ERROR :
-		    e->sev == UI_SEV_WARN ? UI_STYLE_EVENT_WARN :
-		    UI_STYLE_EVENT_INFO), "%s %s", clock_hms(e->ts_ms, t,
-		    sizeof t), e->text);
-		found++;
-		if ((int)found >= rows - r)
-			break;
+		if (e->node == n)
+			shown[count++] = e;
+	}
+	for (int i = 0; i < count; i++) {
+		const struct ui_event *e = shown[count - 1 - i];
+
+		putf(w, y + i, 1, wd - 2, sty(ui, e->sev == UI_SEV_ERROR ?
+		    UI_STYLE_EVENT_ERROR : e->sev == UI_SEV_WARN ?
+		    UI_STYLE_EVENT_WARN : UI_STYLE_EVENT_INFO), "%s %s",
+		    clock_hms(e->ts_ms, t, sizeof t), e->text);
 	}
 }
 

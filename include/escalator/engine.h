@@ -138,17 +138,23 @@ struct engine_config {
 	struct transport	*(*transport_open)(void *arg, struct clock *,
 				    char **err);
 	void			*transport_arg;
+	/* What reopens that transport on resume: a JSON object kept with
+	 * the run's options as it is (never a secret), or NULL. */
+	const char		*transport_options;
 };
 
 /* The options a run keeps in the journal (JSON: transport, seed, speed,
- * virtual_time, faults), and back into cfg; faults receives the specs
- * and cfg->faults points at it. engine_options_transport() is the
- * transport's name ("sim" when none is recorded), malloc'd. */
+ * virtual_time, faults, transport_options), and back into cfg; faults
+ * receives the specs and cfg->faults points at it.
+ * engine_options_transport() is the transport's name ("sim" when none
+ * is recorded), engine_options_transport_options() its options as JSON
+ * text (NULL when none are recorded), both malloc'd. */
 char	*engine_options_format(const struct engine_config *,
 	    const char *transport);
 int	 engine_options_parse(const char *json, struct engine_config *,
 	    struct strv *faults, char **err);
 char	*engine_options_transport(const char *json);
+char	*engine_options_transport_options(const char *json);
 
 struct engine;
 

@@ -1,7 +1,8 @@
 /*
- * escalator run and resume: start the engine and follow it, answering
- * its questions from --yes, a --policy, or (without --batch) the
- * operator at the terminal, line by line.
+ * escalator run and resume: start the engine on the simulator or on
+ * real nodes over SSH and follow it, answering its questions from
+ * --yes, a --policy, or (without --batch) the operator at the terminal,
+ * line by line.
  */
 #include "config.h"
 
@@ -17,11 +18,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
 #include "escalator/campaign.h"
 #include "escalator/engine.h"
 #include "escalator/inventory.h"
 #include "escalator/journal.h"
 #include "escalator/sim.h"
+#include "escalator/ssh_transport.h"
 #include "escalator/util.h"
 
 
@@ -38,6 +42,16 @@ struct policy {
 	enum engine_cmd_type	 on_error;	/* QUIT: nobody answers */
 };
 
+/* The SSH transport's options, as given or as recorded with the run. */
+struct ssh_opts {
+	bool			 on;
+	char			*identity_file;
+	char			*known_hosts;
+	bool			 accept_new_host_keys;
+	char			*haproxy_socket;
+	char			*haproxy_backend;
+};
+
 struct run_opts {
 	bool			 batch;
 	bool			 interactive;
@@ -51,6 +65,7 @@ struct run_opts {
 	uint64_t		 seed;
 	bool			 have_seed;
 	struct strv		 faults;
+	struct ssh_opts		 ssh;
 };
 
 static volatile sig_atomic_t interrupted;
@@ -79,10 +94,15 @@ run_usage(FILE *out)
 	    "           [--state-dir DIR] [--sim] [--speed N] [--virtual-time]\n"
 	    "           [--seed N] [--fault SPEC]... [--operator NAME]\n"
 	    "           [--inventory FILE]\n"
+	    "       escalator run FILE --ssh [--identity FILE]\n"
+	    "           [--known-hosts FILE] [--accept-new-host-keys]\n"
+	    "           [--haproxy-socket PATH --haproxy-backend NAME]\n"
+	    "           [--batch] [--yes] ...\n"
 	    "\n"
 	    "Run a campaign through its phases (preparation, validation,\n"
 	    "backup, execution, testing, commit) on the built-in simulated\n"
-	    "cluster, journaling every step in the state directory (default\n"
+	    "cluster or, with --ssh, on the inventory's nodes over SSH,\n"
+	    "journaling every step in the state directory (default\n"
 	    "./escalator-state/CAMPAIGN-NAME) so that resume carries on after\n"
 	    "a stop or a crash. Without --batch every question is asked at\n"
 	    "the terminal; Ctrl-C stops at the next safe point.\n\n", out);
@@ -94,7 +114,20 @@ run_usage(FILE *out)
 	    "                    whole campaign runs at once, deterministically\n"
 	    "  --seed N          seed of the simulator's jitter and faults\n"
 	    "  --fault SPEC      inject a fault (repeatable)\n"
-	    "  --inventory FILE  instead of the campaign's inventory\n\n", out);
+	    "  --inventory FILE  instead of the campaign's inventory\n"
+	    "  --ssh             run on the real nodes over SSH, in real time\n"
+	    "                    (not with --virtual-time, --speed or --fault);\n"
+	    "                    resume reopens SSH with the same options\n"
+	    "  --identity FILE   private key (mode 600 or stricter: one open to\n"
+	    "                    group or others is refused); default: ssh-agent\n"
+	    "  --known-hosts FILE  the nodes' host keys (default\n"
+	    "                    ~/.ssh/known_hosts); an unknown key is refused\n"
+	    "  --accept-new-host-keys  record the key of a node never seen\n"
+	    "                    before instead (a changed key is refused)\n"
+	    "  --haproxy-socket PATH, --haproxy-backend NAME  HAProxy's admin\n"
+	    "                    socket and the backend whose servers are the\n"
+	    "                    nodes: the handover \"lb\" drains them there\n"
+	    "\n", out);
 	sim_fault_help(out);
 	fputs("\nexit: 0 committed, 1 failed/rolled back/aborted, 2 usage,\n"
 	    "3 invalid campaign or state, 4 stopped for a decision, 5 denied\n",
@@ -109,9 +142,10 @@ resume_usage(FILE *out)
 	    "\n"
 	    "Carry on the run recorded in DIR after a stop or a crash, with\n"
 	    "the campaign file (refused if it changed), inventory, seed, speed\n"
-	    "and faults it was started with. A completed step is never run\n"
-	    "again; a step interrupted without an outcome is probed on its\n"
-	    "node, and put to the operator when the probe cannot tell.\n\n",
+	    "and faults, or SSH options, it was started with. A completed\n"
+	    "step is never run again; a step interrupted without an outcome\n"
+	    "is probed on its node, and put to the operator when the probe\n"
+	    "cannot tell.\n\n",
 	    out);
 	common_help(out);
 	fputs("\nexit codes as for run.\n", out);
@@ -197,8 +231,9 @@ policy_parse(const struct run_opts *o, struct policy *p)
 
 enum opt_id {
 	OPT_BATCH = 256, OPT_YES, OPT_POLICY, OPT_STATE_DIR, OPT_SIM,
-	OPT_SPEED, OPT_VIRTUAL, OPT_SEED, OPT_FAULT, OPT_OPERATOR,
-	OPT_INVENTORY, OPT_HELP,
+	OPT_SPEED, OPT_VIRTUAL, OPT_SEED, OPT_FAULT, OPT_SSH, OPT_IDENTITY,
+	OPT_KNOWN_HOSTS, OPT_ACCEPT_NEW, OPT_HAPROXY_SOCKET,
+	OPT_HAPROXY_BACKEND, OPT_OPERATOR, OPT_INVENTORY, OPT_HELP,
 };
 
 static const struct option run_options[] = {
@@ -211,6 +246,12 @@ static const struct option run_options[] = {
 	{ "virtual-time", no_argument, NULL, OPT_VIRTUAL },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "fault", required_argument, NULL, OPT_FAULT },
+	{ "ssh", no_argument, NULL, OPT_SSH },
+	{ "identity", required_argument, NULL, OPT_IDENTITY },
+	{ "known-hosts", required_argument, NULL, OPT_KNOWN_HOSTS },
+	{ "accept-new-host-keys", no_argument, NULL, OPT_ACCEPT_NEW },
+	{ "haproxy-socket", required_argument, NULL, OPT_HAPROXY_SOCKET },
+	{ "haproxy-backend", required_argument, NULL, OPT_HAPROXY_BACKEND },
 	{ "operator", required_argument, NULL, OPT_OPERATOR },
 	{ "inventory", required_argument, NULL, OPT_INVENTORY },
 	{ "help", no_argument, NULL, OPT_HELP },
@@ -227,21 +268,104 @@ number(const char *s, double *v)
 	return errno != 0 || end == s || *end != '\0' ? -1 : 0;
 }
 
+/* Absolute, so that resume from another directory finds the same file;
+ * as given when it does not exist (yet). */
+static void
+path_set(char **slot, const char *path)
+{
+	char *abs = realpath(path, NULL);
+
+	free(*slot);
+	*slot = abs != NULL ? abs : xstrdup(path);
+}
+
+static void
+ssh_opts_free(struct ssh_opts *s)
+{
+	free(s->identity_file);
+	free(s->known_hosts);
+	free(s->haproxy_socket);
+	free(s->haproxy_backend);
+	memset(s, 0, sizeof *s);
+}
+
+/* An SSH option into s; false when ch is not one. */
+static bool
+ssh_option(int ch, const char *arg, struct ssh_opts *s)
+{
+	switch (ch) {
+	case OPT_SSH:
+		s->on = true;
+		break;
+	case OPT_IDENTITY:
+		path_set(&s->identity_file, arg);
+		break;
+	case OPT_KNOWN_HOSTS:
+		path_set(&s->known_hosts, arg);
+		break;
+	case OPT_ACCEPT_NEW:
+		s->accept_new_host_keys = true;
+		break;
+	case OPT_HAPROXY_SOCKET:
+		path_set(&s->haproxy_socket, arg);
+		break;
+	case OPT_HAPROXY_BACKEND:
+		free(s->haproxy_backend);
+		s->haproxy_backend = xstrdup(arg);
+		break;
+	default:
+		return false;
+	}
+	return true;
+}
+
+/* The simulator's options and the SSH transport's exclude each other. */
+static int
+transport_opts_check(const struct run_opts *o, const char *sim_opt,
+    const char *ssh_opt)
+{
+	if (o->ssh.on && sim_opt != NULL) {
+		fprintf(stderr, "escalator: --%s is for the simulator; --ssh "
+		    "runs on the real nodes in real time\n", sim_opt);
+		return -1;
+	}
+	if (!o->ssh.on && ssh_opt != NULL) {
+		fprintf(stderr, "escalator: --%s needs --ssh\n", ssh_opt);
+		return -1;
+	}
+	if ((o->ssh.haproxy_socket == NULL) != (o->ssh.haproxy_backend ==
+	    NULL)) {
+		fprintf(stderr, "escalator: --haproxy-socket and "
+		    "--haproxy-backend go together\n");
+		return -1;
+	}
+	return 0;
+}
+
 /* 0: parsed; 1: --help given; -1: bad usage (reported). */
 static int
 opts_parse(int argc, char **argv, struct run_opts *o, bool resume)
 {
+	const char *sim_opt = NULL, *ssh_opt = NULL;
 	double v;
-	int ch;
+	int ch, idx = 0;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "", run_options, NULL)) != -1) {
-		bool run_only = ch >= OPT_SIM && ch <= OPT_FAULT;
+	while ((ch = getopt_long(argc, argv, "", run_options, &idx)) != -1) {
+		const char *name = run_options[idx].name;
+		bool run_only = ch >= OPT_SIM && ch <= OPT_HAPROXY_BACKEND;
 
 		if (resume && (run_only || ch == OPT_INVENTORY)) {
 			fprintf(stderr, "escalator: resume takes the run's own "
-			    "options; %s is for run\n", argv[optind - 1]);
+			    "options; --%s is for run\n", name);
 			return -1;
+		}
+		if (ch >= OPT_SIM && ch <= OPT_FAULT && ch != OPT_SEED)
+			sim_opt = name;
+		if (ssh_option(ch, optarg, &o->ssh)) {
+			if (ch != OPT_SSH)
+				ssh_opt = name;
+			continue;
 		}
 		switch (ch) {
 		case OPT_BATCH:
@@ -296,7 +420,7 @@ opts_parse(int argc, char **argv, struct run_opts *o, bool resume)
 	o->interactive = !o->batch;
 	if (o->operator == NULL)
 		o->operator = getenv("USER") ? getenv("USER") : "unknown";
-	return 0;
+	return transport_opts_check(o, sim_opt, ssh_opt);
 }
 
 static int
@@ -338,6 +462,105 @@ load(const char *file, const char *inv_path, struct campaign *c,
 	diag_print(&diags, stderr);
 	diag_list_free(&diags);
 	return rc;
+}
+
+/* --- the SSH transport ---------------------------------------------------------- */
+
+static struct transport *
+ssh_open(void *arg, struct clock *clock, char **err)
+{
+	struct ssh_transport_config *sc = arg;
+	struct transport *t;
+	char *why = NULL;
+
+	sc->clock = clock;
+	if ((t = ssh_transport_open(sc, &why)) == NULL) {
+		*err = xasprintf("cannot open the ssh transport: %s", why);
+		free(why);
+	}
+	return t;
+}
+
+static void
+json_add_string(struct json_object *o, const char *key, const char *v)
+{
+	if (v != NULL)
+		json_object_object_add(o, key, json_object_new_string(v));
+}
+
+/* Paths and names only: the key itself never goes into the journal. */
+static char *
+ssh_opts_format(const struct ssh_opts *s)
+{
+	struct json_object *o = json_object_new_object();
+	char *text;
+
+	json_add_string(o, "identity_file", s->identity_file);
+	json_add_string(o, "known_hosts", s->known_hosts);
+	json_object_object_add(o, "accept_new_host_keys",
+	    json_object_new_boolean(s->accept_new_host_keys));
+	json_add_string(o, "haproxy_socket", s->haproxy_socket);
+	json_add_string(o, "haproxy_backend", s->haproxy_backend);
+	text = xstrdup(json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+	return text;
+}
+
+static char *
+json_get_string(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) &&
+	    json_object_is_type(v, json_type_string) ?
+	    xstrdup(json_object_get_string(v)) : NULL;
+}
+
+/* The options recorded with a run that went through SSH. */
+static int
+ssh_opts_parse(const char *text, struct ssh_opts *s)
+{
+	struct json_object *o = json_tokener_parse(text ? text : ""), *v;
+
+	if (o == NULL || !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		return -1;
+	}
+	s->on = true;
+	s->identity_file = json_get_string(o, "identity_file");
+	s->known_hosts = json_get_string(o, "known_hosts");
+	s->accept_new_host_keys = json_object_object_get_ex(o,
+	    "accept_new_host_keys", &v) && json_object_get_boolean(v);
+	s->haproxy_socket = json_get_string(o, "haproxy_socket");
+	s->haproxy_backend = json_get_string(o, "haproxy_backend");
+	json_object_put(o);
+	return 0;
+}
+
+/* Point cfg at the SSH transport configured in sc, when s asks for it;
+ * *recorded (malloc'd) is what the run keeps of s. */
+static void
+ssh_setup(struct engine_config *cfg, const struct ssh_opts *s,
+    struct ssh_transport_config *sc, char **recorded)
+{
+	if (!s->on)
+		return;
+	memset(sc, 0, sizeof *sc);
+	sc->inventory = cfg->inventory;
+	sc->state_dir = cfg->state_dir;
+	sc->identity_file = s->identity_file;
+	sc->known_hosts = s->known_hosts;
+	sc->accept_new_host_keys = s->accept_new_host_keys;
+	sc->haproxy_socket = s->haproxy_socket;
+	sc->haproxy_backend = s->haproxy_backend;
+	/* Open every connection while the first steps run. */
+	sc->connect_ahead = true;
+	cfg->clock_mode = CLOCK_MODE_REAL;	/* nodes live in real time */
+	cfg->speed = 1;
+	cfg->transport_open = ssh_open;
+	cfg->transport_arg = sc;
+	cfg->transport_options = *recorded = ssh_opts_format(s);
 }
 
 /* --- following the engine ---------------------------------------------------------- */
@@ -552,7 +775,8 @@ run_new(const char *file, struct run_opts *o)
 	struct campaign c;
 	struct inventory inv;
 	struct engine_config cfg;
-	char *dir = NULL;
+	struct ssh_transport_config sc;
+	char *dir = NULL, *recorded = NULL;
 	int rc;
 
 	memset(&c, 0, sizeof c);
@@ -583,8 +807,10 @@ run_new(const char *file, struct run_opts *o)
 	cfg.speed = o->speed;
 	cfg.seed = o->have_seed ? o->seed : c.sim_seed;
 	cfg.faults = &o->faults;
+	ssh_setup(&cfg, &o->ssh, &sc, &recorded);
 	rc = drive(&cfg, o);
 out:
+	free(recorded);
 	free(dir);
 	campaign_free(&c);
 	inventory_free(&inv);
@@ -601,6 +827,7 @@ cmd_run(int argc, char **argv)
 	    argc - optind != 1) {
 		run_usage(rc == 1 ? stdout : stderr);
 		strv_free(&o.faults);
+		ssh_opts_free(&o.ssh);
 		return rc == 1 ? EXIT_OK : EXIT_USAGE;
 	}
 	if (faults_check(&o.faults) == -1)
@@ -608,6 +835,7 @@ cmd_run(int argc, char **argv)
 	else
 		rc = run_new(argv[optind], &o);
 	strv_free(&o.faults);
+	ssh_opts_free(&o.ssh);
 	return rc;
 }
 
@@ -652,14 +880,17 @@ resume_run(const char *dir, struct run_opts *o)
 	struct campaign c;
 	struct inventory inv;
 	struct engine_config cfg;
+	struct ssh_transport_config sc;
+	struct ssh_opts ssh;
 	struct strv faults = { NULL, 0 };
-	char *err = NULL, *transport = NULL;
+	char *err = NULL, *transport = NULL, *topts = NULL, *recorded = NULL;
 	int rc;
 
 	memset(&run, 0, sizeof run);
 	memset(&c, 0, sizeof c);
 	memset(&inv, 0, sizeof inv);
 	memset(&cfg, 0, sizeof cfg);
+	memset(&ssh, 0, sizeof ssh);
 	if ((rc = run_load(dir, &run)) != EXIT_OK ||
 	    (rc = load(run.campaign_file, run.inventory_file[0] ?
 	    run.inventory_file : NULL, &c, &inv)) != EXIT_OK)
@@ -670,10 +901,12 @@ resume_run(const char *dir, struct run_opts *o)
 		rc = EXIT_DENIED;
 		goto out;
 	}
-	if (strcmp((transport = engine_options_transport(run.options)),
-	    "sim") != 0) {
+	transport = engine_options_transport(run.options);
+	topts = engine_options_transport_options(run.options);
+	if (strcmp(transport, "sim") != 0 && (strcmp(transport, "ssh") != 0 ||
+	    ssh_opts_parse(topts, &ssh) == -1)) {
 		fprintf(stderr, "escalator: %s: the run went through the %s "
-		    "transport; resume carries on simulator runs only\n", dir,
+		    "transport, whose options are not recorded\n", dir,
 		    transport);
 		rc = EXIT_INVALID;
 		goto out;
@@ -689,8 +922,12 @@ resume_run(const char *dir, struct run_opts *o)
 	cfg.state_dir = dir;
 	cfg.operator = o->operator;
 	cfg.resume = true;
+	ssh_setup(&cfg, &ssh, &sc, &recorded);
 	rc = drive(&cfg, o);
 out:
+	free(recorded);
+	free(topts);
+	ssh_opts_free(&ssh);
 	free(transport);
 	strv_free(&faults);
 	journal_run_free(&run);

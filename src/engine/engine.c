@@ -403,15 +403,17 @@ engine_open(struct engine *e, char **err)
 		*err = xasprintf("pipe: %s", strerror(errno));
 		return -1;
 	}
+	e->clock = clock_new(e->cfg.clock_mode, e->cfg.speed, clock_start(e));
+	/* Before the journal: a refused transport (a bad key, say) leaves
+	 * no run behind that a corrected command would have to resume. */
+	if (e->cfg.transport_open != NULL && (e->tp = e->cfg.transport_open(
+	    e->cfg.transport_arg, e->clock, err)) == NULL)
+		return -1;
 	if (journal_open(&e->j, e->state_dir, !e->cfg.resume, err) == -1 ||
 	    log_open(&e->log, e->state_dir, err) == -1)
 		return -1;
-	e->clock = clock_new(e->cfg.clock_mode, e->cfg.speed, clock_start(e));
-	if (e->cfg.transport_open != NULL) {
-		e->tp = e->cfg.transport_open(e->cfg.transport_arg, e->clock,
-		    err);
-		return e->tp != NULL ? 0 : -1;
-	}
+	if (e->tp != NULL)
+		return 0;
 	memset(&sc, 0, sizeof sc);
 	sc.campaign = e->c;
 	sc.inventory = e->inv;

@@ -1,5 +1,6 @@
 /* The run's options, kept in the journal as JSON so that resume runs
- * the same cluster with the same seed, speed and faults. */
+ * the same cluster with the same seed, speed and faults, or reopens the
+ * same transport with the same options. */
 #include "config.h"
 
 #include <string.h>
@@ -27,6 +28,9 @@ engine_options_format(const struct engine_config *cfg, const char *transport)
 		json_object_array_add(faults, json_object_new_string(
 		    cfg->faults->items[i]));
 	json_object_object_add(o, "faults", faults);
+	if (cfg->transport_options != NULL)
+		json_object_object_add(o, "transport_options",
+		    json_tokener_parse(cfg->transport_options));
 	s = xstrdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	json_object_put(o);
 	return s;
@@ -72,4 +76,19 @@ engine_options_transport(const char *text)
 	    json_object_get_string(v) : "sim");
 	json_object_put(o);
 	return name;
+}
+
+char *
+engine_options_transport_options(const char *text)
+{
+	struct json_object *o = json_tokener_parse(text ? text : ""), *v;
+	char *opts = NULL;
+
+	if (o != NULL && json_object_is_type(o, json_type_object) &&
+	    json_object_object_get_ex(o, "transport_options", &v) &&
+	    json_object_is_type(v, json_type_object))
+		opts = xstrdup(json_object_to_json_string_ext(v,
+		    JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+	return opts;
 }

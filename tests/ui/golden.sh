@@ -27,7 +27,7 @@
 set -u
 
 : "${ESCALATOR:?}" "${SRCDIR:?}"
-here=$SRCDIR/tests/ui
+here=$(cd "$SRCDIR/tests/ui" && pwd)
 regen=no
 if [ "${1:-}" = "--regen" ]; then
 	regen=yes
@@ -104,23 +104,30 @@ poll() {
 }
 
 # Two captures 300 ms apart alike: the console has drawn what it got.
+# When it never settles, the last two captures say what kept moving.
 settle() {
 	prev= n=0
 	while [ $n -lt $((timeout * 4)) ]; do
-		cur=$(screen | mask)
+		# the x keeps a blank screen from looking like no capture yet
+		cur=x$(screen | mask)
 		[ -n "$prev" ] && [ "$cur" = "$prev" ] && return 0
 		prev=$cur
 		sleep 0.3
 		n=$((n + 1))
 	done
+	echo "$prev" >"$dir/unsettled.1"
+	screen | mask >"$dir/unsettled.2"
+	diff "$dir/unsettled.1" "$dir/unsettled.2"
 	return 1
 }
 
 start() {
-	rm -f "$dir/exit" "$dir/stderr"
+	rm -f "$dir/exit" "$dir/stderr" "$dir/pid"
 	cat >"$dir/run.sh" <<RUN
 cd "$dir" || exit 1
-env -u NO_COLOR -u XDG_CONFIG_HOME -u TMUX TERM=xterm-256color \
+# the console keeps this shell's pid (exec), for signal
+sh -c 'echo \$\$ >"$dir/pid"; exec "\$@"' sh \
+    env -u NO_COLOR -u XDG_CONFIG_HOME -u TMUX TERM=xterm-256color \
     LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC HOME="$dir" $envs \
     "$ESCALATOR" --virtual-time --seed 1 --operator alice --state-dir st \
     $args 2>"$dir/stderr"
@@ -137,6 +144,7 @@ RUN
 }
 
 snap() {
+	echo "$1" >>"$tmp/snapped"
 	settle || { fail "screen never settled for $1"; return; }
 	if [ $regen = yes ]; then
 		screen | mask | $canon >"$here/$1.txt"
@@ -181,11 +189,9 @@ quit() {
 	done
 }
 
-# The console is the child of the pane's shell.
 signal() {
-	pid=$(pgrep -P "$(tm display-message -p -t golden '#{pane_pid}')")
-	[ -n "$pid" ] || { fail "no console process"; return; }
-	kill -s "$1" "$pid"
+	[ -s "$dir/pid" ] || { fail "no console process"; return; }
+	kill -s "$1" "$(cat "$dir/pid")"
 }
 
 restored() {
@@ -226,7 +232,9 @@ run_scenario() {
 	echo "ran $scenario"
 }
 
+all=no
 if [ $# -eq 0 ]; then
+	all=yes
 	for f in "$here"/*.scenario; do
 		set -- "$@" "$(basename "$f" .scenario)"
 	done
@@ -234,5 +242,13 @@ fi
 for s in "$@"; do
 	run_scenario "$s"
 done
+# every dump belongs to a scenario: none is left stale
+if [ $all = yes ]; then
+	scenario=dumps
+	for f in "$here"/*.txt; do
+		grep -qx "$(basename "$f" .txt)" "$tmp/snapped" 2>/dev/null ||
+		    fail "$(basename "$f") is no scenario's snap"
+	done
+fi
 [ $failed -eq 0 ] || { echo "$failed failure(s)"; exit 1; }
 exit 0
