@@ -195,6 +195,23 @@ record_outcome(struct engine *e, struct unit *u, const struct work *w,
 	emit_step_finished(e, w, st, output);
 }
 
+/* The intent record written before a unit's work starts. */
+static void
+step_intent_fill(struct engine *e, const struct unit *u, const struct work *w,
+    int64_t now, struct journal_step *js)
+{
+	memset(js, 0, sizeof *js);
+	js->phase = (char *)phase_of(e);
+	js->procedure = (char *)w->proc;
+	js->batch = w->batch;
+	js->node = (char *)node_name(e, w->node);
+	js->step = (char *)w->name;
+	js->attempt = u->attempt;
+	js->undo = w->undo;
+	js->status = STEP_STATUS_INTENT;
+	js->started_ms = now;
+}
+
 static void
 work_start(struct engine *e, struct unit *u, const struct work *w)
 {
@@ -203,16 +220,7 @@ work_start(struct engine *e, struct unit *u, const struct work *w)
 	char *cmd, *url, *err = NULL;
 	int64_t now = clock_now(e->clock);
 
-	memset(&js, 0, sizeof js);
-	js.phase = (char *)phase_of(e);
-	js.procedure = (char *)w->proc;
-	js.batch = w->batch;
-	js.node = (char *)node_name(e, w->node);
-	js.step = (char *)w->name;
-	js.attempt = u->attempt;
-	js.undo = w->undo;
-	js.status = STEP_STATUS_INTENT;
-	js.started_ms = now;
+	step_intent_fill(e, u, w, now, &js);
 	if ((u->jid = journal_step_intent(e->j, &js)) == -1) {
 		unit_failed(e, u, "journal write failed");
 		return;
@@ -453,15 +461,7 @@ record_decision(struct engine *e, struct unit *u, const struct work *w)
 {
 	struct journal_step js;
 
-	memset(&js, 0, sizeof js);
-	js.phase = (char *)phase_of(e);
-	js.procedure = (char *)w->proc;
-	js.batch = w->batch;
-	js.node = (char *)node_name(e, w->node);
-	js.step = (char *)w->name;
-	js.attempt = u->attempt;
-	js.status = STEP_STATUS_INTENT;
-	js.started_ms = clock_now(e->clock);
+	step_intent_fill(e, u, w, clock_now(e->clock), &js);
 	u->started_ms = js.started_ms;
 	if ((u->jid = journal_step_intent(e->j, &js)) != -1)
 		record_outcome(e, u, w, STEP_STATUS_OK, 0, "approved",
