@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -131,6 +132,37 @@ net_httpd_start(pid_t *pid, const char *version)
 		port = 0;
 	fclose(f);
 	return port > 0 ? (int)port : -1;
+}
+
+int
+net_sshd_start(const char *dir, int port, const char *host_key, pid_t *pid)
+{
+	char *cfg = xasprintf("%s/sshd_config", dir);
+	char *log = xasprintf("%s/sshd.log", dir);
+	FILE *f = fopen(cfg, "w");
+	int fd;
+
+	if (f == NULL) {
+		free(cfg);
+		free(log);
+		return -1;
+	}
+	fprintf(f, "Port %d\nListenAddress 127.0.0.1\nHostKey %s/%s\n"
+	    "AuthorizedKeysFile %s/authorized_keys\nPidFile %s/sshd.pid\n"
+	    "StrictModes no\nUsePAM no\nPasswordAuthentication no\n"
+	    "KbdInteractiveAuthentication no\nPermitRootLogin yes\n"
+	    "MaxSessions 50\nMaxStartups 100:30:200\nLogLevel ERROR\n"
+	    "Subsystem sftp internal-sftp\n", port, dir, host_key, dir, dir);
+	fclose(f);
+	if ((*pid = fork()) == 0) {
+		fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+		dup2(fd, 2);
+		execl(NET_SSHD, NET_SSHD, "-D", "-e", "-f", cfg, (char *)NULL);
+		_exit(127);
+	}
+	free(cfg);
+	free(log);
+	return net_port_open(port, 10000) ? 0 : -1;
 }
 
 void

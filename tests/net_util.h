@@ -18,6 +18,12 @@ bool	 net_port_open(int port, int ms);
 /* Start the test service (tests/node_httpd) on a free port; its port,
  * or -1. */
 int	 net_httpd_start(pid_t *, const char *version);
+#define NET_SSHD	"/usr/sbin/sshd"
+/* OpenSSH's sshd on 127.0.0.1:port, in the foreground, with dir's
+ * host_key (a file name in dir) and dir/authorized_keys, logging to
+ * dir/sshd.log; 0 once it listens, else -1. */
+int	 net_sshd_start(const char *dir, int port, const char *host_key,
+	    pid_t *);
 /* SIGTERM, then SIGKILL after a second; reaps it. */
 void	 net_stop(pid_t);
 /* Read a whole small file; malloc'd, NULL if it cannot. */

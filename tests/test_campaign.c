@@ -108,6 +108,9 @@ test_minimal_values(void **state)
 	free(inv);
 }
 
+#define SUM64	"0123456789abcdef0123456789abcdef" \
+		"0123456789abcdef0123456789abcdef"
+
 static void
 test_ha_values(void **state)
 {
@@ -428,6 +431,46 @@ test_procedure_errors(void **state)
 	diag_list_free(&diags);
 }
 
+/* Version files go to the nodes when they have a dest; backups save
+ * absolute paths. */
+static void
+test_version_file_dest(void **state)
+{
+	static const char text[] =
+	    "version_files = (\n"
+	    "  { path = \"a.tar\"; sha256 = \"" SUM64 "\";\n"
+	    "    dest = \"/opt/a.tar\"; target = { roles = [ \"c\" ]; }; },\n"
+	    "  { path = \"b.tar\"; sha256 = \"" SUM64 "\"; dest = \"b\"; },\n"
+	    "  { path = \"c.tar\"; sha256 = \"" SUM64 "\";\n"
+	    "    target = { roles = [ \"c\" ]; }; },\n"
+	    "  { path = \"d.tar\"; sha256 = \"" SUM64 "\";\n"
+	    "    dest = \"/opt/a.tar\"; }\n"
+	    ");\n"
+	    "backup = ( { name = \"b\"; files = [ \"/etc/../x\" ]; } );\n";
+	struct diag_list diags = { NULL, 0, 0 };
+	struct campaign c;
+	const struct version_file *v;
+
+	(void)state;
+	assert_int_equal(tu_campaign(&c, text, &diags), -1);
+	tu_expect(&diags, DIAG_ERROR, 4, "version file \"b.tar\": bad dest "
+	    "\"b\"", "the file's absolute path");
+	tu_expect(&diags, DIAG_ERROR, 5, "version file \"c.tar\": a target "
+	    "but no dest to copy it to", NULL);
+	tu_expect(&diags, DIAG_ERROR, 1, "version files at lines 2 and 7: "
+	    "both copied to /opt/a.tar", NULL);
+	tu_expect(&diags, DIAG_ERROR, 10, "backup \"b\": cannot back up "
+	    "\"/etc/../x\"", "an absolute path");
+	assert_int_equal(c.nversion_files, 4);
+	v = &c.version_files[0];
+	assert_string_equal(v->dest, "/opt/a.tar");
+	assert_string_equal(v->target.roles.items[0], "c");
+	assert_non_null(strstr(v->source, "/a.tar"));
+	assert_null(c.version_files[2].dest);
+	campaign_free(&c);
+	diag_list_free(&diags);
+}
+
 static void
 test_top_level_errors(void **state)
 {
@@ -592,6 +635,7 @@ main(void)
 		cmocka_unit_test(test_huge_and_negative),
 		cmocka_unit_test(test_step_errors),
 		cmocka_unit_test(test_procedure_errors),
+		cmocka_unit_test(test_version_file_dest),
 		cmocka_unit_test(test_top_level_errors),
 		cmocka_unit_test(test_syntax_error),
 		cmocka_unit_test(test_empty_and_binary),

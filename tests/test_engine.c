@@ -34,6 +34,9 @@ struct fixture {
 	/* how the driver answers, per approval kind */
 	enum engine_cmd_type	 answer[APPROVAL_KIND_COUNT];
 	enum engine_cmd_type	 on_error;
+	const char		*skip;		/* on an error, before on_error */
+	const char		*skip_by;	/* who skips: the operator */
+	const char		*force;		/* at the first VNF question */
 	/* what it saw */
 	bool			 saw_wait[WAIT_REASON_COUNT];
 	bool			 saw_approval[APPROVAL_KIND_COUNT];
@@ -121,12 +124,28 @@ send(struct engine *e, enum engine_cmd_type type, uint32_t id,
 }
 
 static void
+send_node(struct engine *e, enum engine_cmd_type type, const char *node,
+    const char *operator)
+{
+	struct engine_command cmd = { .type = type, .node = node,
+	    .operator = operator };
+
+	engine_command(e, &cmd);
+}
+
+static void
 seen(struct fixture *f, struct engine *e, const struct engine_event *ev)
 {
 	switch (ev->type) {
 	case ENGINE_EVENT_APPROVAL:
 		f->approvals++;
 		f->saw_approval[ev->approval.kind] = true;
+		/* The clock holds still while the question is open: the
+		 * force lands while the node is held back. */
+		if (ev->approval.kind == APPROVAL_VNF && f->force != NULL) {
+			send_node(e, ENGINE_CMD_FORCE, f->force, f->operator);
+			f->force = NULL;
+		}
 		send(e, f->answer[ev->approval.kind], ev->approval.id,
 		    f->operator);
 		break;
@@ -141,8 +160,12 @@ seen(struct fixture *f, struct engine *e, const struct engine_event *ev)
 		}
 		break;
 	case ENGINE_EVENT_STATE:
-		if (ev->state == ENGINE_STATE_ERROR_DETECTED)
-			send(e, f->on_error, 0, f->operator);
+		if (ev->state != ENGINE_STATE_ERROR_DETECTED)
+			break;
+		if (f->skip != NULL)
+			send_node(e, ENGINE_CMD_SKIP_NODE, f->skip, f->skip_by ?
+			    f->skip_by : f->operator);
+		send(e, f->on_error, 0, f->operator);
 		break;
 	default:
 		break;
@@ -231,6 +254,16 @@ history_find(char **lines, size_t n, const char *line)
 		if (strcmp(lines[i], line) == 0)
 			return (long)i;
 	return -1;
+}
+
+static int
+history_count(char **lines, size_t n, const char *line)
+{
+	int count = 0;
+
+	for (size_t i = 0; i < n; i++)
+		count += strcmp(lines[i], line) == 0;
+	return count;
 }
 
 /* --- the tests ------------------------------------------------------------ */
@@ -349,6 +382,60 @@ test_pause_and_resume(void **state)
 	send(e, ENGINE_CMD_RESUME, 0, "alice");
 	assert_int_equal(follow(f, e, ENGINE_STATE_COUNT),
 	    ENGINE_STATE_COMMITTED);
+	engine_free(e);
+}
+
+/* As a front end waits for rest: the events taken, then a snapshot,
+ * until it says idle. */
+static void
+rest(struct engine *e, struct engine_snapshot *s)
+{
+	struct pollfd p = { .fd = engine_event_fd(e), .events = POLLIN };
+	struct engine_event *ev;
+	size_t n;
+
+	for (;;) {
+		ev = engine_events_take(e, &n);
+		engine_events_free(ev, n);
+		engine_snapshot(e, s);
+		if (s->idle)
+			return;
+		engine_snapshot_free(s);
+		if (poll(&p, 1, 10000) != 1)
+			fail_msg("the engine never came to rest");
+	}
+}
+
+/* Idle only while a command alone can move the engine: never with a
+ * command queued or an event the front end has not taken. */
+static void
+test_idle_for_front_end(void **state)
+{
+	struct fixture *f = *state;
+	struct engine *e = start(f, false);
+	struct engine_snapshot s;
+	uint32_t id;
+
+	rest(e, &s);
+	assert_int_equal(s.napprovals, 1);
+	assert_int_equal(s.approvals[0].kind, APPROVAL_PHASE);
+	id = s.approvals[0].id;
+	engine_snapshot_free(&s);
+	send(e, ENGINE_CMD_APPROVE, id, "alice");
+	engine_snapshot(e, &s);
+	assert_false(s.idle);
+	engine_snapshot_free(&s);
+	/* at rest again: the next phase boundary, nothing running */
+	rest(e, &s);
+	assert_int_equal(s.napprovals, 1);
+	assert_int_not_equal(s.approvals[0].id, id);
+	for (size_t i = 0; i < s.nnodes; i++)
+		assert_null(s.nodes[i].step);
+	engine_snapshot_free(&s);
+	send(e, ENGINE_CMD_PAUSE, 0, "alice");
+	rest(e, &s);
+	assert_int_equal(s.state, ENGINE_STATE_SUSPENDED);
+	engine_snapshot_free(&s);
 	engine_free(e);
 }
 
@@ -667,6 +754,231 @@ test_approver_refused_start(void **state)
 	engine_free(e);
 }
 
+/* --- skipping a node, forcing past a constraint ------------------------- */
+
+/* How many journal events of kind by operator on object; a message, when
+ * given, must contain it. */
+static int
+events_count(struct fixture *f, const char *operator, const char *kind,
+    const char *object, const char *message)
+{
+	struct journal *j;
+	struct journal_event *ev;
+	size_t n;
+	char *err = NULL;
+	int count = 0;
+
+	assert_int_equal(journal_open(&j, f->dir, false, &err), 0);
+	assert_int_equal(journal_events_load(j, 0, &ev, &n), 0);
+	for (size_t i = 0; i < n; i++)
+		count += strcmp(ev[i].operator, operator) == 0 &&
+		    strcmp(ev[i].kind, kind) == 0 &&
+		    strcmp(ev[i].object, object) == 0 &&
+		    (message == NULL || strstr(ev[i].message, message));
+	journal_events_free(ev, n);
+	journal_close(j);
+	return count;
+}
+
+static void
+assert_node(struct engine *e, size_t i, const char *name,
+    const char *status, const char *version)
+{
+	struct engine_snapshot s;
+
+	engine_snapshot(e, &s);
+	assert_string_equal(s.nodes[i].name, name);
+	assert_string_equal(s.nodes[i].status, status);
+	assert_string_equal(s.nodes[i].version, version);
+	engine_snapshot_free(&s);
+}
+
+/* cmp-1's maintenance_on fails and pauses the campaign. */
+static void
+drain_fails_on_cmp1(struct fixture *f)
+{
+	strv_push(&f->faults, "fail:drain@cmp-1");
+}
+
+static void
+test_skip_failed_node(void **state)
+{
+	struct fixture *f = *state;
+	struct engine *e;
+	size_t n;
+	char **h;
+
+	drain_fails_on_cmp1(f);
+	f->skip = "cmp-1";
+	f->on_error = ENGINE_CMD_RESUME;
+	e = start(f, false);
+	assert_int_equal(follow(f, e, ENGINE_STATE_COUNT),
+	    ENGINE_STATE_COMMITTED);
+	/* Left as it is, not undone; the others went on and committed. */
+	assert_node(e, 1, "cmp-1", "skipped", "1.0");
+	assert_node(e, 2, "cmp-2", "committed", "2.0");
+	engine_free(e);
+	assert_version(f, "cmp-1", "1.0");
+	assert_version(f, "cmp-2", "2.0");
+	h = history(f, &n);
+	assert_true(history_find(h, n, "cmp-1 drain do failed") >= 0);
+	assert_int_equal(history_find(h, n, "cmp-1 upgrade do"), -1);
+	assert_int_equal(history_find(h, n, "cmp-1 smoke do"), -1);
+	assert_int_equal(history_find(h, n, "cmp-1 vnf undo"), -1);
+	/* cmp-2's batch tests, the procedure's closing ones (its first
+	 * node was skipped) and the testing phase's. */
+	assert_int_equal(history_count(h, n, "cmp-2 smoke do"), 3);
+	history_free(h, n);
+	assert_int_equal(events_count(f, "alice", "skip", "node:cmp-1",
+	    NULL), 1);
+	assert_int_equal(events_count(f, "", "commit", "campaign",
+	    "1 node skipped, left as they are: cmp-1"), 1);
+}
+
+static void
+test_skip_refused_for_viewer(void **state)
+{
+	struct fixture *f = *state;
+	struct engine *e;
+
+	drain_fails_on_cmp1(f);
+	f->skip = "cmp-1";
+	f->skip_by = "vic";
+	f->on_error = ENGINE_CMD_ABORT;
+	e = start(f, false);
+	assert_int_equal(follow(f, e, ENGINE_STATE_COUNT),
+	    ENGINE_STATE_ABORTED);
+	assert_node(e, 1, "cmp-1", "running", "1.0");
+	engine_free(e);
+	assert_int_equal(events_count(f, "vic", "refused", "campaign",
+	    NULL), 1);
+	assert_int_equal(events_count(f, "vic", "skip", "node:cmp-1", NULL),
+	    0);
+}
+
+static void
+test_skip_refused_when_done(void **state)
+{
+	struct fixture *f = *state;
+	struct engine *e;
+
+	/* ctl-1 is upgraded by the time cmp-1 fails: nothing to skip. */
+	drain_fails_on_cmp1(f);
+	f->skip = "ctl-1";
+	f->on_error = ENGINE_CMD_ABORT;
+	e = start(f, false);
+	assert_int_equal(follow(f, e, ENGINE_STATE_COUNT),
+	    ENGINE_STATE_ABORTED);
+	assert_node(e, 0, "ctl-1", "upgraded", "2.0");
+	engine_free(e);
+	assert_int_equal(events_count(f, "alice", "refused", "node:ctl-1",
+	    "already upgraded"), 1);
+}
+
+static void
+test_skip_survives_resume(void **state)
+{
+	struct fixture *f = *state;
+	struct engine *e;
+	size_t n;
+	char **h;
+
+	/* Skipped, then the console goes away before anyone resumes. */
+	drain_fails_on_cmp1(f);
+	f->skip = "cmp-1";
+	f->on_error = ENGINE_CMD_QUIT;
+	e = start(f, false);
+	assert_int_equal(follow(f, e, ENGINE_STATE_COUNT),
+	    ENGINE_STATE_ERROR_DETECTED);
+	engine_free(e);
+	/* A new engine from the journal: cmp-1 stays skipped and its
+	 * failed step is not tried again. */
+	f->skip = NULL;
+	e = start(f, true);
+	assert_int_equal(follow(f, e, ENGINE_STATE_COUNT),
+	    ENGINE_STATE_COMMITTED);
+	assert_node(e, 1, "cmp-1", "skipped", "1.0");
+	engine_free(e);
+	h = history(f, &n);
+	assert_true(history_find(h, n, "cmp-1 drain do failed") >= 0);
+	assert_int_equal(history_find(h, n, "cmp-1 drain do"), -1);
+	assert_true(history_find(h, n, "cmp-2 upgrade do") >= 0);
+	history_free(h, n);
+}
+
+static void
+test_force_past_vnf_constraint(void **state)
+{
+	struct fixture *f = *state;
+	size_t n;
+	char **h;
+
+	/* One batch of two computes, but their firewalls allow one down:
+	 * cmp-2 waits for cmp-1, unless forced. */
+	f->c.procedures[1].batches[0].value = 2;
+	f->force = "cmp-2";
+	assert_int_equal(run_to_end(f), ENGINE_STATE_COMMITTED);
+	h = history(f, &n);
+	assert_true(history_find(h, n, "cmp-2 drain do") <
+	    history_find(h, n, "cmp-1 undrain do"));
+	history_free(h, n);
+	assert_int_equal(events_count(f, "alice", "force", "node:cmp-2",
+	    "VNF vFW already at max_impacted_members 1"), 1);
+	assert_version(f, "cmp-2", "2.0");
+}
+
+static void
+test_force_survives_resume(void **state)
+{
+	struct fixture *f = *state;
+	struct engine *e;
+	size_t n;
+	char **h;
+
+	/* Forced, then the VNF questions put off: the run stops with both
+	 * computes let in and neither done. */
+	f->c.procedures[1].batches[0].value = 2;
+	f->force = "cmp-2";
+	f->answer[APPROVAL_VNF] = ENGINE_CMD_DEFER;
+	e = start(f, false);
+	assert_int_equal(follow(f, e, ENGINE_STATE_SUSPENDED),
+	    ENGINE_STATE_SUSPENDED);
+	engine_free(e);
+	/* Resumed, cmp-2 is let past its constraint again: both go on. */
+	f->answer[APPROVAL_VNF] = ENGINE_CMD_APPROVE;
+	e = start(f, true);
+	assert_int_equal(follow(f, e, ENGINE_STATE_COUNT),
+	    ENGINE_STATE_COMMITTED);
+	engine_free(e);
+	h = history(f, &n);
+	assert_true(history_find(h, n, "cmp-2 drain do") <
+	    history_find(h, n, "cmp-1 undrain do"));
+	history_free(h, n);
+	assert_int_equal(events_count(f, "alice", "force", "node:cmp-2",
+	    NULL), 1);
+}
+
+static void
+test_force_refused_without_constraint(void **state)
+{
+	struct fixture *f = *state;
+	size_t n;
+	char **h;
+
+	/* Rolling one at a time, cmp-2 waits for a free slot: that is the
+	 * campaign's pace, not an availability constraint. */
+	f->force = "cmp-2";
+	assert_int_equal(run_to_end(f), ENGINE_STATE_COMMITTED);
+	h = history(f, &n);
+	assert_true(history_find(h, n, "cmp-2 drain do") >
+	    history_find(h, n, "cmp-1 undrain do"));
+	history_free(h, n);
+	assert_int_equal(events_count(f, "alice", "refused", "node:cmp-2",
+	    NULL), 1);
+	assert_int_equal(events_count(f, "alice", "force", "node:cmp-2",
+	    NULL), 0);
+}
+
 #define T(t)	cmocka_unit_test_setup_teardown(t, setup, teardown)
 
 int
@@ -677,6 +989,7 @@ main(void)
 		T(test_rollback_reverse_order),
 		T(test_restore_from_backup),
 		T(test_pause_and_resume),
+		T(test_idle_for_front_end),
 		T(test_quit_then_resume_later),
 		T(test_hang_times_out),
 		T(test_window_waits_for_next),
@@ -694,6 +1007,13 @@ main(void)
 		T(test_node_dies),
 		T(test_roles),
 		T(test_approver_refused_start),
+		T(test_skip_failed_node),
+		T(test_skip_refused_for_viewer),
+		T(test_skip_refused_when_done),
+		T(test_skip_survives_resume),
+		T(test_force_past_vnf_constraint),
+		T(test_force_survives_resume),
+		T(test_force_refused_without_constraint),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -90,6 +90,45 @@ test_config_values(void **state)
 	inventory_free(&inv);
 }
 
+/* A jump host for every node, one of them with its own; bad ones. */
+static void
+test_config_jump(void **state)
+{
+	static const char good[] =
+	    "jump = \"ops@bastion:2222\";\n"
+	    "nodes = ( { name = \"a\"; address = \"x\"; },\n"
+	    "{ name = \"b\"; address = \"y\"; jump = \"gw\"; } );\n";
+	static const char bad[] =
+	    "jump = \"a b\";\n"
+	    "nodes = ( { name = \"a\"; address = \"x\"; jump = \"h:0\"; },\n"
+	    "{ name = \"b\"; address = \"y\"; jump = \"-oProxy@h\"; } );\n";
+	struct diag_list diags = { NULL, 0, 0 };
+	struct inventory inv;
+	struct jump_host j;
+
+	(void)state;
+	assert_int_equal(tu_inventory(&inv, good, &diags), 0);
+	assert_string_equal(inv.nodes[0].jump, "ops@bastion:2222");
+	assert_string_equal(inv.nodes[1].jump, "gw");
+	assert_true(jump_parse(inv.nodes[0].jump, &j));
+	assert_string_equal(j.user, "ops");
+	assert_string_equal(j.host, "bastion");
+	assert_int_equal(j.port, 2222);
+	assert_true(jump_parse("gw", &j));
+	assert_string_equal(j.user, "");
+	assert_int_equal(j.port, 22);
+	inventory_free(&inv);
+	assert_int_equal(tu_inventory(&inv, bad, &diags), -1);
+	tu_expect(&diags, DIAG_ERROR, 1, "bad jump host \"a b\"",
+	    "\"[user@]host[:port]\"");
+	tu_expect(&diags, DIAG_ERROR, 2, "node \"a\": bad jump host \"h:0\"",
+	    NULL);
+	tu_expect(&diags, DIAG_ERROR, 3, "node \"b\": bad jump host "
+	    "\"-oProxy@h\"", NULL);
+	inventory_free(&inv);
+	diag_list_free(&diags);
+}
+
 static void
 test_config_errors(void **state)
 {
@@ -398,6 +437,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_config_values),
+		cmocka_unit_test(test_config_jump),
 		cmocka_unit_test(test_config_errors),
 		cmocka_unit_test(test_config_bad_files),
 		cmocka_unit_test(test_ansible_values),

@@ -280,6 +280,39 @@ test_sim_run_sets_version(void **state)
 	free(v);
 }
 
+/* A version file copy succeeds, the same way every time. */
+static void
+test_sim_copy(void **state)
+{
+	struct bed *b = *state;
+	struct step s = { .name = (char *)"copy:/opt/a.tar",
+	    .expected_ms = 10000, .timeout_ms = 60000 };
+	struct version_file v = { .path = (char *)"a.tar",
+	    .dest = (char *)"/opt/a.tar" };
+	struct transport_action a = { .id = 1, .kind = TRANSPORT_COPY,
+	    .node = 1, .step = &s, .name = s.name, .attempt = 1,
+	    .version_file = &v };
+	struct transport_result r;
+	char *err = NULL, *ver;
+	int64_t ended;
+
+	bed_open(b);
+	assert_int_equal(b->tp->ops->start(b->tp, &a, &err), 0);
+	r = wait_one(b);
+	assert_int_equal(r.status, TRANSPORT_OK);
+	assert_string_equal(r.output, "copy: ok");
+	ended = r.ended_ms;
+	ver = version(b, "n2");
+	assert_string_equal(ver, "1.0");	/* a copy changes no version */
+	free(ver);
+	b->tp->ops->destroy(b->tp);
+	clock_free(b->clock);
+	b->clock = clock_new(CLOCK_MODE_VIRTUAL, 1, T0);
+	bed_open(b);
+	assert_int_equal(b->tp->ops->start(b->tp, &a, &err), 0);
+	assert_int_equal(wait_one(b).ended_ms, ended);
+}
+
 static void
 test_sim_fail_times(void **state)
 {
@@ -436,6 +469,7 @@ main(void)
 		cmocka_unit_test(test_fault_bad),
 		cmocka_unit_test(test_expand),
 		BED(test_sim_run_sets_version),
+		BED(test_sim_copy),
 		BED(test_sim_fail_times),
 		BED(test_sim_hang_cancel),
 		BED(test_sim_survives_crash),

@@ -29,7 +29,6 @@
 #include "escalator/util.h"
 #include "net_util.h"
 
-#define SSHD		"/usr/sbin/sshd"
 #define MAX_NODES	8
 
 struct fixture {
@@ -53,28 +52,7 @@ path(const char *name)
 static int
 sshd_start(void)
 {
-	char *cfg = path("sshd_config"), *log = path("sshd.log");
-	FILE *f = fopen(cfg, "w");
-	int fd;
-
-	if (f == NULL)
-		return -1;
-	fprintf(f, "Port %d\nListenAddress 127.0.0.1\nHostKey %s/host_key\n"
-	    "AuthorizedKeysFile %s/authorized_keys\nPidFile %s/sshd.pid\n"
-	    "StrictModes no\nUsePAM no\nPasswordAuthentication no\n"
-	    "KbdInteractiveAuthentication no\nPermitRootLogin yes\n"
-	    "MaxSessions 50\nMaxStartups 100:30:200\nLogLevel ERROR\n",
-	    fx.port, fx.dir, fx.dir, fx.dir);
-	fclose(f);
-	if ((fx.sshd = fork()) == 0) {
-		fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		dup2(fd, 2);
-		execl(SSHD, SSHD, "-D", "-e", "-f", cfg, (char *)NULL);
-		_exit(127);
-	}
-	free(cfg);
-	free(log);
-	return net_port_open(fx.port, 10000) ? 0 : -1;
+	return net_sshd_start(fx.dir, fx.port, "host_key", &fx.sshd);
 }
 
 static int
@@ -83,7 +61,7 @@ group_setup(void **state)
 	struct passwd *pw = getpwuid(getuid());
 
 	(void)state;
-	if (access(SSHD, X_OK) != 0) {
+	if (access(NET_SSHD, X_OK) != 0) {
 		fprintf(stderr, "sshd is not installed: skipped\n");
 		exit(77);
 	}

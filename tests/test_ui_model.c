@@ -363,6 +363,198 @@ test_runs_and_checks(void **state)
 	assert_int_equal(f->m.phase_ms[ENGINE_PHASE_EXECUTION], 8000);
 }
 
+static enum ui_severity
+sev_of(enum engine_event_type type, const char *text)
+{
+	struct engine_event ev = event(type, "c1", NULL, 0, 0, text);
+
+	return ui_event_severity(&ev);
+}
+
+static enum ui_severity
+note_sev(const char *action, const char *result)
+{
+	struct engine_event ev = event(ENGINE_EVENT_LOG, NULL, NULL, 0, 0,
+	    "a note");
+
+	ev.action = (char *)action;
+	ev.result = (char *)result;
+	return ui_event_severity(&ev);
+}
+
+static enum ui_severity
+wait_sev(enum wait_reason r)
+{
+	struct engine_event ev = event(ENGINE_EVENT_WAITING, NULL, NULL, 0, 0,
+	    "waiting");
+
+	ev.wait.reason = r;
+	return ui_event_severity(&ev);
+}
+
+static enum ui_severity
+state_sev(enum engine_state s)
+{
+	struct engine_event ev = event(ENGINE_EVENT_STATE, NULL, NULL, 0, 0,
+	    "state");
+
+	ev.state = s;
+	return ui_event_severity(&ev);
+}
+
+/* Errors: failed and hung steps, failed nodes and undos. Warnings: a
+ * retry, a deny, a fault, a wait for a constraint or the window. */
+static void
+test_severity(void **state)
+{
+	struct engine_event ev;
+
+	(void)state;
+	ev = event(ENGINE_EVENT_STEP_FINISHED, "c1", "upgrade",
+	    STEP_STATUS_FAILED, 0, "c1: upgrade: failed");
+	assert_int_equal(ui_event_severity(&ev), UI_SEV_ERROR);
+	ev.status = STEP_STATUS_TIMEOUT;
+	assert_int_equal(ui_event_severity(&ev), UI_SEV_ERROR);
+	ev.status = STEP_STATUS_OK;
+	assert_int_equal(ui_event_severity(&ev), UI_SEV_INFO);
+	assert_int_equal(sev_of(ENGINE_EVENT_STEP_STARTED,
+	    "c1: upgrade: start (again)"), UI_SEV_WARN);
+	assert_int_equal(sev_of(ENGINE_EVENT_STEP_STARTED,
+	    "c1: upgrade: start"), UI_SEV_INFO);
+	assert_int_equal(sev_of(ENGINE_EVENT_NODE, "c1: failed, version 1.0"),
+	    UI_SEV_ERROR);
+	assert_int_equal(sev_of(ENGINE_EVENT_NODE,
+	    "c1: upgraded, version 2.0"), UI_SEV_INFO);
+	assert_int_equal(sev_of(ENGINE_EVENT_APPROVAL, "approval #1 (gate)"),
+	    UI_SEV_INFO);
+	assert_int_equal(wait_sev(WAIT_HUNG), UI_SEV_ERROR);
+	assert_int_equal(wait_sev(WAIT_CONSTRAINT), UI_SEV_WARN);
+	assert_int_equal(wait_sev(WAIT_WINDOW), UI_SEV_WARN);
+	assert_int_equal(wait_sev(WAIT_APPROVAL), UI_SEV_INFO);
+	assert_int_equal(note_sev("rollback", "failed"), UI_SEV_ERROR);
+	assert_int_equal(note_sev("upgrade", "late"), UI_SEV_ERROR);
+	assert_int_equal(note_sev("deny", "ok"), UI_SEV_WARN);
+	assert_int_equal(note_sev("fault", "ok"), UI_SEV_WARN);
+	assert_int_equal(note_sev("approval", "refused"), UI_SEV_WARN);
+	assert_int_equal(note_sev("approve", "ok"), UI_SEV_INFO);
+	assert_int_equal(note_sev(NULL, NULL), UI_SEV_INFO);
+	/* a note of a new state, as the state */
+	ev = event(ENGINE_EVENT_LOG, NULL, NULL, 0, 0, "campaign rolled_back");
+	ev.action = (char *)"state";
+	ev.result = (char *)"failed";
+	ev.state = ENGINE_STATE_ROLLED_BACK;
+	assert_int_equal(ui_event_severity(&ev), UI_SEV_WARN);
+	ev.state = ENGINE_STATE_ERROR_DETECTED;
+	assert_int_equal(ui_event_severity(&ev), UI_SEV_ERROR);
+	assert_int_equal(state_sev(ENGINE_STATE_ERROR_DETECTED), UI_SEV_ERROR);
+	assert_int_equal(state_sev(ENGINE_STATE_ROLLBACK_FAILED),
+	    UI_SEV_ERROR);
+	assert_int_equal(state_sev(ENGINE_STATE_ROLLING_BACK), UI_SEV_WARN);
+	assert_int_equal(state_sev(ENGINE_STATE_EXECUTING), UI_SEV_INFO);
+	/* a symbol of its own for each, in UTF-8 and in ASCII */
+	for (int a = 0; a < UI_SEV_COUNT; a++)
+		for (int b = a + 1; b < UI_SEV_COUNT; b++) {
+			assert_string_not_equal(ui_severity_symbol(a, true),
+			    ui_severity_symbol(b, true));
+			assert_string_not_equal(ui_severity_symbol(a, false),
+			    ui_severity_symbol(b, false));
+		}
+	assert_string_equal(ui_severity_symbol(UI_SEV_ERROR, false), "X");
+	assert_int_equal(ui_severity_style(UI_SEV_WARN), UI_STYLE_EVENT_WARN);
+}
+
+/* The node filter and the severity filter together. */
+static void
+test_event_filters(void **state)
+{
+	struct fixture *f = *state;
+	struct engine_event ev;
+
+	ev = event(ENGINE_EVENT_STEP_FINISHED, "c1", "upgrade",
+	    STEP_STATUS_FAILED, 1, "c1: upgrade: failed");
+	ui_model_event(&f->m, &ev);
+	ev = event(ENGINE_EVENT_STEP_STARTED, "c1", "upgrade", 0, 2,
+	    "c1: upgrade: start (again)");
+	ui_model_event(&f->m, &ev);
+	ev = event(ENGINE_EVENT_STEP_FINISHED, "c2", "upgrade",
+	    STEP_STATUS_FAILED, 3, "c2: upgrade: failed");
+	ui_model_event(&f->m, &ev);
+	ev = event(ENGINE_EVENT_STEP_FINISHED, "c1", "upgrade",
+	    STEP_STATUS_OK, 4, "c1: upgrade: ok");
+	ui_model_event(&f->m, &ev);
+	assert_int_equal(ui_model_events_shown(&f->m), 4);
+	f->m.event_min = UI_SEV_WARN;
+	assert_int_equal(ui_model_events_shown(&f->m), 3);
+	f->m.event_node = inventory_find(&f->inv, "c1");
+	assert_int_equal(ui_model_events_shown(&f->m), 2);
+	assert_string_equal(ui_model_event_back(&f->m, 0)->text,
+	    "c1: upgrade: start (again)");
+	f->m.event_min = UI_SEV_ERROR;
+	assert_int_equal(ui_model_events_shown(&f->m), 1);
+	assert_string_equal(ui_model_event_back(&f->m, 0)->text,
+	    "c1: upgrade: failed");
+	assert_null(ui_model_event_back(&f->m, 1));
+}
+
+/* Elapsed against expected covers the whole campaign: validation checks
+ * every node at once, backup takes every item at once (each over its
+ * nodes in turn, one node when once), testing runs the tests on every
+ * node at once, execution is the plan's schedule. */
+static void
+test_expected(void **state)
+{
+	struct fixture *f = *state;
+	struct step health[2] = { { .name = (char *)"a", .expected_ms = 1000 },
+		{ .name = (char *)"b", .expected_ms = 4000 } };
+	struct step tests[2] = { { .name = (char *)"t1", .expected_ms = 2000 },
+		{ .name = (char *)"t2", .expected_ms = 20000 } };
+	char *compute = (char *)"compute", *controller = (char *)"controller";
+	struct backup_item items[3];
+	struct inventory empty;
+	struct campaign c;
+	struct plan p;
+	struct plan_phases ph;
+	struct ui_model m;
+
+	memset(items, 0, sizeof items);
+	memset(&empty, 0, sizeof empty);
+	memset(&c, 0, sizeof c);
+	memset(&p, 0, sizeof p);
+	/* c1, c2 and e1, in turn */
+	items[0].target.roles = (struct strv){ &compute, 1 };
+	/* db1 and db2, but once: one of them */
+	items[1].target.roles = (struct strv){ &controller, 1 };
+	items[1].once = true;
+	items[2].target.roles = (struct strv){ &controller, 1 };
+	c.health = health;
+	c.nhealth = 2;
+	c.tests = tests;
+	c.ntests = 2;
+	c.backups = items;
+	c.nbackups = 3;
+	p.campaign = &c;
+	p.inventory = &f->inv;
+	p.total_ms = 232000;
+	plan_phases(&p, &ph);
+	assert_int_equal(ph.validation_ms, 5000 + PLAN_ALARMS_EXPECTED_MS);
+	assert_int_equal(ph.backup_ms, 3 * PLAN_BACKUP_EXPECTED_MS);
+	assert_int_equal(ph.execution_ms, 232000);
+	assert_int_equal(ph.testing_ms, 22000);
+	assert_int_equal(ph.total_ms, 7000 + 90000 + 232000 + 22000);
+	ui_model_init(&m, &c, &f->inv, &p);
+	assert_int_equal(m.expected_ms, ph.total_ms);
+	ui_model_free(&m);
+	/* no nodes: only the schedule, whatever it holds */
+	p.inventory = &empty;
+	plan_phases(&p, &ph);
+	assert_int_equal(ph.validation_ms, 0);
+	assert_int_equal(ph.backup_ms, 0);
+	assert_int_equal(ph.testing_ms, 0);
+	assert_int_equal(ph.total_ms, 232000);
+	/* without a plan nothing is expected */
+	assert_int_equal(f->m.expected_ms, 0);
+}
+
 int
 main(void)
 {
@@ -378,6 +570,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_events, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_runs_and_checks, setup,
 		    teardown),
+		cmocka_unit_test(test_severity),
+		cmocka_unit_test_setup_teardown(test_event_filters, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_expected, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

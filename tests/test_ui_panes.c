@@ -181,7 +181,8 @@ test_panes(void **state)
 	expect_screen("minimal-testbed", true);
 	expect_screen("phase execution", true);
 	expect_screen("state executing", true);
-	expect_screen("elapsed 10s / 3m52s", true);
+	/* against the whole campaign: every phase, not execution alone */
+	expect_screen("elapsed 10s / 5m47s", true);
 	expect_screen("operator alice (admin)", true);
 	expect_screen("\u2716 compute-2 failed", true);
 	expect_screen("\u25b6 compute-1 running", true);
@@ -256,7 +257,16 @@ test_dialogs(void **state)
 	expect_screen("[a] approve  [d] deny", true);
 	/* the panes go on underneath */
 	expect_screen("\u2716 compute-2 failed", true);
-	dialog_open_confirm(ui, ENGINE_CMD_ROLLBACK);
+	dialog_open_confirm(ui, ENGINE_CMD_SKIP_NODE, "compute-2");
+	screen_draw(ui);
+	expect_screen("Skip a node", true);
+	expect_screen("node: compute-2", true);
+	expect_screen("Type skip and press Enter", true);
+	dialog_open_confirm(ui, ENGINE_CMD_FORCE, "compute-2");
+	screen_draw(ui);
+	expect_screen("Force a node past its constraint", true);
+	expect_screen("Type force and press Enter", true);
+	dialog_open_confirm(ui, ENGINE_CMD_ROLLBACK, NULL);
 	dialog_key(ui, 'r');
 	dialog_key(ui, 'o');
 	screen_draw(ui);
@@ -273,6 +283,55 @@ test_dialogs(void **state)
 	expect_screen("h/?/F1", true);
 	expect_screen("this help screen", true);
 	dialog_close(ui);
+}
+
+static void
+event_fold(struct ui *ui, enum engine_event_type type, const char *node,
+    enum step_status st, const char *text)
+{
+	struct engine_event ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.type = type;
+	ev.node = (char *)node;
+	ev.step = (char *)"upgrade";
+	ev.status = st;
+	ev.ts_ms = 1005000;
+	ev.text = (char *)text;
+	ui->dirty |= ui_model_event(&ui->m, &ev);
+}
+
+/* Each event line with its severity's symbol; the filters in the title. */
+static void
+test_events_pane(void **state)
+{
+	struct fixture *f = *state;
+	struct ui *ui = &f->ui;
+
+	event_fold(ui, ENGINE_EVENT_STEP_FINISHED, "compute-2",
+	    STEP_STATUS_FAILED, "compute-2: upgrade: failed");
+	event_fold(ui, ENGINE_EVENT_STEP_STARTED, "compute-2", 0,
+	    "compute-2: upgrade: start (again)");
+	event_fold(ui, ENGINE_EVENT_STEP_FINISHED, "compute-1",
+	    STEP_STATUS_OK, "compute-1: upgrade: ok");
+	screen_draw(ui);
+	expect_screen("00:16:45 \u2716 compute-2: upgrade: failed", true);
+	expect_screen("00:16:45 \u25b2 compute-2: upgrade: start (again)",
+	    true);
+	expect_screen("00:16:45 \u00b7 compute-1: upgrade: ok", true);
+	ui->m.event_min = UI_SEV_WARN;
+	ui->m.event_node = inventory_find(&ui->inv, "compute-2");
+	ui->dirty = UI_DIRTY_ALL;
+	screen_draw(ui);
+	expect_screen("Events \u2500\u2500 warnings and errors node compute-2",
+	    true);
+	expect_screen("compute-1: upgrade: ok", false);
+	ui->scr.utf8 = false;
+	ui->m.event_min = UI_SEV_ERROR;
+	ui->dirty = UI_DIRTY_ALL;
+	screen_draw(ui);
+	expect_screen("00:16:45 X compute-2: upgrade: failed", true);
+	expect_screen("upgrade: start (again)", false);
 }
 
 static void
@@ -304,6 +363,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dialogs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_too_small, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_events_pane, setup,
 		    teardown),
 	};
 

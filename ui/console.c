@@ -38,9 +38,13 @@ usage(FILE *out)
 	fputs("usage: escalator [FILE] [--theme NAME] [--operator NAME]\n"
 	    "                 [--state-dir DIR] [--speed N] [--virtual-time]\n"
 	    "                 [--seed N] [--fault SPEC]... [--no-mouse]\n"
+	    "       escalator FILE --ssh [--identity FILE] [--known-hosts FILE]\n"
+	    "                 [--accept-new-host-keys] [--haproxy-socket PATH\n"
+	    "                 --haproxy-backend NAME] [--theme NAME] ...\n"
 	    "\nThe console: runs the campaign FILE (default: the minimal "
-	    "test bed)\non the built-in simulated cluster. Reopening it "
-	    "with the same state\ndirectory carries on the run.\n\n"
+	    "test bed)\non the built-in simulated cluster, or with --ssh on "
+	    "its nodes.\nReopening it with the same state directory carries "
+	    "on the run,\nwith the transport it was started with.\n\n"
 	    "  --theme NAME      default, dark, light, high-contrast, mono, "
 	    "or a file\n"
 	    "  --operator NAME   who decides (default: $USER)\n"
@@ -51,6 +55,7 @@ usage(FILE *out)
 	    "  --seed N          the simulator's seed\n"
 	    "  --fault SPEC      inject a fault from the start:\n", out);
 	sim_fault_help(out);
+	cli_transport_help(out);
 	fputs("  --no-mouse        leave the mouse to the terminal\n"
 	    "\ndoc/console.md describes the screen and the keys; h shows "
 	    "them.\n", out);
@@ -86,13 +91,19 @@ options_parse(struct ui_options *o, int argc, char **argv)
 		{ "fault", required_argument, NULL, OPT_FAULT },
 		{ "no-mouse", no_argument, NULL, OPT_NO_MOUSE },
 		{ "help", no_argument, NULL, OPT_HELP },
+		CLI_TRANSPORT_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *sim_opt = NULL;
 	char *end;
-	int c;
+	int c, idx = 0;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "", longs, &idx)) != -1) {
+		if (c == OPT_SPEED || c == OPT_VIRTUAL || c == OPT_FAULT)
+			sim_opt = longs[idx].name;
+		if (cli_transport_option(&o->transport, c, optarg))
+			continue;
 		switch (c) {
 		case OPT_THEME:
 			o->theme = optarg;
@@ -130,7 +141,8 @@ options_parse(struct ui_options *o, int argc, char **argv)
 			return -1;
 		}
 	}
-	if (argc - optind > 1)
+	if (argc - optind > 1 || cli_transport_check(&o->transport,
+	    sim_opt) == -1)
 		return -1;
 	o->file = argc - optind == 1 ? xstrdup(argv[optind]) :
 	    default_campaign();
@@ -183,7 +195,7 @@ operator_choose(struct ui *ui, bool *stand_in)
 	ui->operator = ui->opt.operator ? ui->opt.operator :
 	    user && *user ? user : "unknown";
 	ui->role = role_of(&ui->c, ui->operator);
-	if (ui->opt.operator != NULL ||
+	if (ui->opt.operator != NULL || ui->opt.transport.ssh ||
 	    engine_operator_allowed(&ui->c, ui->operator, RIGHT_RUN))
 		return;
 	for (size_t i = 0; i < ui->c.noperators; i++)
@@ -281,11 +293,11 @@ resume_check(struct ui *ui, struct engine_config *cfg, struct strv *faults)
 			fprintf(stderr, "escalator: %s: %s\n", ui->state_dir,
 			    err);
 			rc = EXIT_INVALID;
-		}
+		} else if (cli_transport_recorded(&ui->opt.transport,
+		    run.options, ui->state_dir) == -1)
+			rc = EXIT_INVALID;
 		ui->m.start_ms = run.started_ms;
 		history_load(ui, j);
-		ui->opt.virtual_time = cfg->clock_mode == CLOCK_MODE_VIRTUAL;
-		ui->opt.speed = cfg->speed;
 		journal_run_free(&run);
 	}
 	free(err);
@@ -312,6 +324,9 @@ engine_begin(struct ui *ui, struct strv *faults)
 	cfg.faults = &ui->opt.faults;
 	if ((rc = resume_check(ui, &cfg, faults)) != EXIT_OK)
 		return rc;
+	cli_transport_setup(&ui->opt.transport, &cfg);
+	ui->opt.virtual_time = cfg.clock_mode == CLOCK_MODE_VIRTUAL;
+	ui->opt.speed = cfg.speed;
 	if ((ui->eng = engine_start(&cfg, &err)) == NULL) {
 		fprintf(stderr, "escalator: %s\n", err);
 		free(err);
@@ -337,20 +352,25 @@ ui_status(struct ui *ui, const char *fmt, ...)
 
 void
 ui_command(struct ui *ui, enum engine_cmd_type type, uint32_t approval,
-    const char *fault)
+    const char *arg)
 {
 	static const char *const names[] = {
 #define X(e, s) s,
 		ENGINE_CMD_LIST(X)
 #undef X
 	};
-	struct engine_command cmd = { type, approval, ui->operator, fault };
+	bool on_node = type == ENGINE_CMD_SKIP_NODE ||
+	    type == ENGINE_CMD_FORCE;
+	struct engine_command cmd = { .type = type, .approval = approval,
+	    .operator = ui->operator, .fault = on_node ? NULL : arg,
+	    .node = on_node ? arg : NULL };
 	char *text;
 
 	engine_command(ui->eng, &cmd);
+	ui->cmd_unseen = true;
 	text = approval ? xasprintf("%s: %s #%u", ui->operator, names[type],
 	    approval) : xasprintf("%s: %s%s%s", ui->operator, names[type],
-	    fault ? " " : "", fault ? fault : "");
+	    arg ? " " : "", arg ? arg : "");
 	ui_model_note(&ui->m, UI_SEV_INFO, ui->m.snap.now_ms, text);
 	if (type != ENGINE_CMD_START)
 		ui_status(ui, "sent %s", text + strlen(ui->operator) + 2);
@@ -409,6 +429,8 @@ engine_pump(struct ui *ui)
 			ui->finished = true;
 	}
 	engine_events_free(ev, n);
+	ui->cmd_unseen = false;
+	ui->ready_due = true;
 	engine_snapshot(ui->eng, &snap);
 	ui->dirty |= ui_model_snapshot(&ui->m, &snap);
 	if (ui->finished && ui->quitting)
@@ -440,6 +462,7 @@ loop(struct ui *ui)
 	while (!ui->done) {
 		if (ui->dirty)
 			screen_draw(ui);
+		ready_mark(ui);
 		/* a hung-up terminal is polled no more */
 		fds[0] = (struct pollfd){ ui->tty_gone ? -1 : STDIN_FILENO,
 		    POLLIN, 0 };
@@ -458,8 +481,12 @@ loop(struct ui *ui)
 			ui->tty_gone = true;
 			ui_quit(ui);
 		}
-		for (int key; (key = screen_key(ui)) != ERR;)
+		for (int key; (key = screen_key(ui)) != ERR;) {
+			if (key != UI_K_RESIZE && key != UI_K_MOUSE)
+				ui->keys_read++;
+			ui->ready_due = true;
 			input_key(ui, key);
+		}
 	}
 }
 
@@ -473,6 +500,7 @@ ui_free(struct ui *ui)
 	if (ui->m.inv != NULL)
 		ui_model_free(&ui->m);
 	free(ui->status);
+	free(ui->ready_file);
 	if (ui->have_plan)
 		plan_free(&ui->plan);
 	campaign_free(&ui->c);
@@ -481,6 +509,7 @@ ui_free(struct ui *ui)
 	free(ui->state_dir);
 	free(ui->opt.file);
 	strv_free(&ui->opt.faults);
+	cli_transport_free(&ui->opt.transport);
 }
 
 /* After endwin: what the screen could only hint at. */
@@ -539,6 +568,7 @@ ui_main(int argc, char **argv)
 	if ((rc = options_parse(&ui.opt, argc, argv)) != 0) {
 		usage(rc == 1 ? stdout : stderr);
 		strv_free(&ui.opt.faults);
+		cli_transport_free(&ui.opt.transport);
 		free(ui.opt.file);
 		return rc == 1 ? EXIT_OK : EXIT_USAGE;
 	}
@@ -555,6 +585,7 @@ ui_main(int argc, char **argv)
 	if (stand_in)
 		ui_model_note(&ui.m, UI_SEV_WARN, 0, "training: acting as the "
 		    "campaign's admin; --operator NAME chooses");
+	ready_init(&ui);
 	ui_command(&ui, ENGINE_CMD_START, 0, NULL);
 	if (screen_open(&ui) == -1) {
 		fputs("escalator: cannot open the terminal\n", stderr);

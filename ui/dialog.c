@@ -135,6 +135,7 @@ dialog_close(struct ui *ui)
 	free(d->approval.summary);
 	free(d->message);
 	free(d->fault_kind);
+	free(d->node);
 	items_free(d);
 	memset(d, 0, sizeof *d);
 	if (ui->scr.dlg_win != NULL)
@@ -169,10 +170,12 @@ dialog_open_approval(struct ui *ui, const struct engine_approval *a)
 }
 
 void
-dialog_open_confirm(struct ui *ui, enum engine_cmd_type type)
+dialog_open_confirm(struct ui *ui, enum engine_cmd_type type,
+    const char *node)
 {
 	dialog_open(ui, UI_DLG_CONFIRM);
 	ui->dlg.confirm = type;
+	ui->dlg.node = dup_or_null(node);
 }
 
 void
@@ -319,6 +322,36 @@ vnf_lines(struct ui *ui, struct text *t, const char *host)
 	}
 }
 
+/* An unknown host key: what to compare, and what accepting does. */
+static void
+hostkey_text(struct ui *ui, struct text *t)
+{
+	const struct engine_approval *a = &ui->dlg.approval;
+	long i = a->node != NULL ? inventory_find(&ui->inv, a->node) : -1;
+	const struct node *nd = i >= 0 ? &ui->inv.nodes[i] : NULL;
+	attr_t n = sty(ui, UI_STYLE_DIALOG);
+
+	text_addf(t, sty(ui, UI_STYLE_DIALOG_TITLE), "Unknown host key #%u: "
+	    "%s", a->id, a->node ? a->node : "");
+	text_addf(t, n, "host:        %s", a->node ? a->node : "");
+	text_addf(t, n, "address:     %s port %d", nd != NULL &&
+	    nd->address != NULL ? nd->address : a->node ? a->node : "",
+	    nd != NULL && nd->port > 0 ? nd->port : 22);
+	text_addf(t, n, "key type:    %s", a->hostkey.type);
+	text_addf(t, sty(ui, UI_STYLE_SELECTED), "fingerprint: %s",
+	    a->hostkey.fingerprint);
+	text_addf(t, n, "step:        %s", a->object ? a->object : "");
+	text_add(t, n, "");
+	text_wrap(t, n, "Compare the fingerprint with the node's own "
+	    "(ssh-keygen -lf on its host key, from its console). Accepting "
+	    "records the key in known_hosts and connects again, trusting "
+	    "that key only; denying fails the step, and its failure policy "
+	    "applies.");
+	text_add(t, n, "");
+	text_add(t, sty(ui, UI_STYLE_DANGER), "[a] accept  [d] deny  "
+	    "[e] defer (suspend)  [Esc] later");
+}
+
 static void
 approval_text(struct ui *ui, struct text *t)
 {
@@ -335,6 +368,10 @@ approval_text(struct ui *ui, struct text *t)
 		text_add(t, n, "");
 		text_add(t, k, "[y/Enter] confirm  [n] cancel (suspend; r asks "
 		    "again)  [Esc] later");
+		return;
+	}
+	if (a->kind == APPROVAL_HOSTKEY) {
+		hostkey_text(ui, t);
 		return;
 	}
 	text_addf(t, sty(ui, UI_STYLE_DIALOG_TITLE), "%s #%u: %s",
@@ -355,28 +392,64 @@ approval_text(struct ui *ui, struct text *t)
 	    "[a] approve  [d] deny  [e] defer (suspend)  [Esc] later");
 }
 
+/* The destructive decisions: the word to type, and what happens. */
+static const struct confirm {
+	enum engine_cmd_type	 cmd;
+	const char		*word;
+	const char		*title;
+	const char		*what;
+} confirms[] = {
+	{ ENGINE_CMD_ROLLBACK, "rollback", "Roll back the campaign",
+	    "Executed steps are undone in reverse order, at the next safe "
+	    "point." },
+	{ ENGINE_CMD_RESTORE, "restore", "Restore from backup",
+	    "The nodes are restored from the campaign's backup, at the next "
+	    "safe point." },
+	{ ENGINE_CMD_ABORT, "abort", "Abort the campaign",
+	    "The campaign stops for good where it is; nodes stay as they "
+	    "are." },
+	{ ENGINE_CMD_SKIP_NODE, "skip", "Skip a node",
+	    "The node is left as it is, nothing undone: its remaining steps "
+	    "do not run and it counts as failed in its batch. The others go "
+	    "on (r resumes); the commit names it." },
+	{ ENGINE_CMD_FORCE, "force", "Force a node past its constraint",
+	    "The node starts now although an availability constraint holds "
+	    "it back: more goes down at once than the campaign allows. It "
+	    "counts as down all the same." },
+};
+
+static const struct confirm *
+confirm_of(enum engine_cmd_type t)
+{
+	for (size_t i = 0; i < sizeof confirms / sizeof confirms[0]; i++)
+		if (confirms[i].cmd == t)
+			return &confirms[i];
+	return &confirms[0];
+}
+
 static const char *
 confirm_word(enum engine_cmd_type t)
 {
-	return t == ENGINE_CMD_ROLLBACK ? "rollback" :
-	    t == ENGINE_CMD_RESTORE ? "restore" : "abort";
+	return confirm_of(t)->word;
 }
 
 static void
 confirm_text(struct ui *ui, struct text *t)
 {
 	enum engine_cmd_type c = ui->dlg.confirm;
+	const struct engine_wait *wt = &ui->m.snap.wait;
 	attr_t n = sty(ui, UI_STYLE_DIALOG);
 
-	text_addf(t, sty(ui, UI_STYLE_DANGER), "%s",
-	    c == ENGINE_CMD_ROLLBACK ? "Roll back the campaign" :
-	    c == ENGINE_CMD_RESTORE ? "Restore from backup" :
-	    "Abort the campaign");
-	text_wrap(t, n, c == ENGINE_CMD_ROLLBACK ? "Executed steps are "
-	    "undone in reverse order, at the next safe point." :
-	    c == ENGINE_CMD_RESTORE ? "The nodes are restored from the "
-	    "campaign's backup, at the next safe point." : "The campaign "
-	    "stops for good where it is; nodes stay as they are.");
+	text_addf(t, sty(ui, UI_STYLE_DANGER), "%s", confirm_of(c)->title);
+	if (ui->dlg.node != NULL)
+		text_addf(t, n, "node: %s", ui->dlg.node);
+	/* what holds it back, when the engine names this node */
+	if (c == ENGINE_CMD_FORCE && wt->reason == WAIT_CONSTRAINT &&
+	    wt->text != NULL && ui->dlg.node != NULL &&
+	    wt->block.node < ui->inv.count &&
+	    strcmp(ui->inv.nodes[wt->block.node].name, ui->dlg.node) == 0)
+		text_wrap(t, n, wt->text);
+	text_wrap(t, n, confirm_of(c)->what);
 	text_addf(t, n, "This is journaled as decided by %s.", ui->operator);
 	text_add(t, n, "");
 	text_addf(t, n, "Type %s and press Enter (Esc cancels):",
@@ -417,6 +490,14 @@ help_text(struct ui *ui, struct text *t)
 		text_addf(t, sty(ui, ui_node_state_style(s)), "%s  %s",
 		    ui_node_state_symbol(s, ui->scr.utf8),
 		    ui_node_state_name(s));
+	}
+	text_add(t, sty(ui, UI_STYLE_DIALOG), "");
+	text_add(t, sty(ui, UI_STYLE_DIALOG_TITLE), "Event symbols");
+	for (int i = UI_SEV_COUNT - 1; i >= 0; i--) {
+		enum ui_severity v = (enum ui_severity)i;
+
+		text_addf(t, sty(ui, ui_severity_style(v)), "%s  %s",
+		    ui_severity_symbol(v, ui->scr.utf8), ui_severity_name(v));
 	}
 }
 
@@ -530,7 +611,7 @@ confirm_key(struct ui *ui, int key)
 	}
 	if (key == UI_K_ENTER) {
 		if (strcmp(d->input, confirm_word(d->confirm)) == 0) {
-			ui_command(ui, d->confirm, 0, NULL);
+			ui_command(ui, d->confirm, 0, d->node);
 			dialog_close(ui);
 			return;
 		}

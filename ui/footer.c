@@ -27,6 +27,11 @@ key_context(const struct ui *ui)
 		ctx |= UI_CTX_STOPPED;
 	if (s == ENGINE_STATE_ERROR_DETECTED || s == ENGINE_STATE_SUSPENDED)
 		ctx |= UI_CTX_RECOVER;
+	if (s == ENGINE_STATE_ERROR_DETECTED)
+		ctx |= UI_CTX_FAILED;
+	if (s == ENGINE_STATE_EXECUTING &&
+	    ui->m.snap.wait.reason == WAIT_CONSTRAINT)
+		ctx |= UI_CTX_CONSTRAINT;
 	return ctx;
 }
 

@@ -105,9 +105,10 @@ header_draw(struct ui *ui, WINDOW *w, int h, int wd)
 	field(&l, "state ", engine_state_final(s->state) &&
 	    s->state != ENGINE_STATE_COMMITTED ? sty(ui, UI_STYLE_NODE_FAILED) :
 	    v, engine_state_name(s->state));
+	/* the whole campaign, every phase, against the plan's whole */
 	snprintf(buf, sizeof buf, "%s / %s", duration_format(
 	    s->now_ms - ui->m.start_ms, a, sizeof a), ui->have_plan ?
-	    duration_format(ui->plan.total_ms, b, sizeof b) : "?");
+	    duration_format(ui->m.expected_ms, b, sizeof b) : "?");
 	field(&l, "elapsed ", v, buf);
 	l.y = 1;
 	l.x = 1;
@@ -127,7 +128,9 @@ header_draw(struct ui *ui, WINDOW *w, int h, int wd)
 	snprintf(buf, sizeof buf, "%s (%s)", ui->operator, ui->role ?
 	    ui->role : "no role");
 	field(&l, "operator ", v, buf);
-	if (ui->opt.virtual_time)
+	if (ui->opt.transport.ssh)
+		snprintf(buf, sizeof buf, "ssh, real time");
+	else if (ui->opt.virtual_time)
 		snprintf(buf, sizeof buf, "sim, virtual time");
 	else
 		snprintf(buf, sizeof buf, "sim x%g", ui->opt.speed);

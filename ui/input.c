@@ -88,6 +88,23 @@ mouse_event(struct ui *ui)
 	}
 }
 
+/* Skip or force the selected node; for force, with none selected, the
+ * node the engine says a constraint holds back. */
+static void
+node_action(struct ui *ui, enum engine_cmd_type type)
+{
+	long sel = ui_model_selected(&ui->m);
+	const struct engine_wait *wt = &ui->m.snap.wait;
+
+	if (sel < 0 && type == ENGINE_CMD_FORCE &&
+	    wt->reason == WAIT_CONSTRAINT && wt->block.node < ui->inv.count)
+		sel = (long)wt->block.node;
+	if (sel < 0)
+		ui_status(ui, "select a node first");
+	else
+		dialog_open_confirm(ui, type, ui->inv.nodes[sel].name);
+}
+
 /* A destructive action, after the typed word; others at once. */
 static void
 engine_action(struct ui *ui, enum ui_action a)
@@ -101,13 +118,18 @@ engine_action(struct ui *ui, enum ui_action a)
 		    ENGINE_CMD_RETRY : ENGINE_CMD_RESUME, 0, NULL);
 		break;
 	case UI_ACT_ROLLBACK:
-		dialog_open_confirm(ui, ENGINE_CMD_ROLLBACK);
+		dialog_open_confirm(ui, ENGINE_CMD_ROLLBACK, NULL);
 		break;
 	case UI_ACT_RESTORE:
-		dialog_open_confirm(ui, ENGINE_CMD_RESTORE);
+		dialog_open_confirm(ui, ENGINE_CMD_RESTORE, NULL);
 		break;
 	case UI_ACT_ABORT:
-		dialog_open_confirm(ui, ENGINE_CMD_ABORT);
+		dialog_open_confirm(ui, ENGINE_CMD_ABORT, NULL);
+		break;
+	case UI_ACT_SKIP:
+	case UI_ACT_FORCE:
+		node_action(ui, a == UI_ACT_SKIP ? ENGINE_CMD_SKIP_NODE :
+		    ENGINE_CMD_FORCE);
 		break;
 	default:
 		break;

@@ -218,6 +218,7 @@ node_passes(const struct ui_model *m, uint32_t node)
 	switch (m->filter) {
 	case UI_FILTER_FAILED:
 		return m->state[node] == UI_NODE_FAILED ||
+		    m->state[node] == UI_NODE_SKIPPED ||
 		    m->state[node] == UI_NODE_HUNG;
 	case UI_FILTER_RUNNING:
 		return m->state[node] == UI_NODE_RUNNING ||
@@ -276,6 +277,12 @@ ui_model_init(struct ui_model *m, const struct campaign *c,
 	m->inv = inv;
 	m->plan = plan;
 	m->event_node = -1;
+	if (plan != NULL) {
+		struct plan_phases ph;
+
+		plan_phases(plan, &ph);
+		m->expected_ms = ph.total_ms;
+	}
 	m->state = xcalloc(inv->count + 1, sizeof *m->state);
 	m->runs = xcalloc(inv->count + 1, sizeof *m->runs);
 	m->node_item = xcalloc(inv->count + 1, sizeof *m->node_item);
@@ -406,36 +413,104 @@ ui_model_note(struct ui_model *m, enum ui_severity sev, int64_t ts_ms,
 	event_add(m, ts_ms, sev, -1, text);
 }
 
+static const struct {
+	const char		*name;
+	const char		*utf8;
+	const char		*ascii;
+	enum ui_style_id	 style;
+} severities[] = {
+#define X(e, s, u, a, st) { s, u, a, UI_STYLE_##st },
+	UI_SEVERITY_LIST(X)
+#undef X
+};
+
+const char *
+ui_severity_name(enum ui_severity s)
+{
+	return severities[s].name;
+}
+
+const char *
+ui_severity_symbol(enum ui_severity s, bool utf8)
+{
+	return utf8 ? severities[s].utf8 : severities[s].ascii;
+}
+
+enum ui_style_id
+ui_severity_style(enum ui_severity s)
+{
+	return severities[s].style;
+}
+
+static bool
+word_in(const char *w, const char *const *list)
+{
+	for (; w != NULL && *list != NULL; list++)
+		if (strcmp(w, *list) == 0)
+			return true;
+	return false;
+}
+
 static enum ui_severity
-severity(const struct engine_event *ev)
+state_severity(enum engine_state s)
+{
+	switch (s) {
+	case ENGINE_STATE_ERROR_DETECTED:
+	case ENGINE_STATE_ROLLBACK_FAILED:
+		return UI_SEV_ERROR;
+	case ENGINE_STATE_ROLLING_BACK:
+	case ENGINE_STATE_ROLLED_BACK:
+	case ENGINE_STATE_ABORTED:
+		return UI_SEV_WARN;
+	default:
+		return UI_SEV_INFO;
+	}
+}
+
+/* The engine's notes carry the log file's action and result; its
+ * notes of a new state are graded as the state itself. */
+static enum ui_severity
+note_severity(const struct engine_event *ev)
+{
+	static const char *const failed[] = { "failed", "late", NULL };
+	static const char *const refused[] = { "refused", "ignored",
+		"warning", NULL };
+	static const char *const pressing[] = { "deny", "fault", "skip",
+		"force", NULL };
+
+	if (ev->action != NULL && strcmp(ev->action, "state") == 0)
+		return state_severity(ev->state);
+	if (word_in(ev->result, failed))
+		return UI_SEV_ERROR;
+	if (word_in(ev->result, refused) || word_in(ev->action, pressing))
+		return UI_SEV_WARN;
+	return UI_SEV_INFO;
+}
+
+enum ui_severity
+ui_event_severity(const struct engine_event *ev)
 {
 	switch (ev->type) {
+	case ENGINE_EVENT_STEP_STARTED:
+		/* the engine's word for a retry */
+		return ev->text && strstr(ev->text, "(again)") ? UI_SEV_WARN :
+		    UI_SEV_INFO;
 	case ENGINE_EVENT_STEP_FINISHED:
 		return ev->status == STEP_STATUS_OK ? UI_SEV_INFO :
 		    ev->status == STEP_STATUS_SKIPPED ? UI_SEV_WARN :
 		    UI_SEV_ERROR;
 	case ENGINE_EVENT_WAITING:
 		return ev->wait.reason == WAIT_HUNG ? UI_SEV_ERROR :
-		    UI_SEV_WARN;
-	case ENGINE_EVENT_APPROVAL:
-		return UI_SEV_WARN;
+		    ev->wait.reason == WAIT_CONSTRAINT ||
+		    ev->wait.reason == WAIT_WINDOW ? UI_SEV_WARN : UI_SEV_INFO;
 	case ENGINE_EVENT_STATE:
 	case ENGINE_EVENT_FINISHED:
-		return ev->state == ENGINE_STATE_ERROR_DETECTED ||
-		    ev->state == ENGINE_STATE_ROLLBACK_FAILED ||
-		    ev->state == ENGINE_STATE_ABORTED ? UI_SEV_ERROR :
-		    ev->state == ENGINE_STATE_ROLLING_BACK ||
-		    ev->state == ENGINE_STATE_ROLLED_BACK ||
-		    ev->state == ENGINE_STATE_SUSPENDED ? UI_SEV_WARN :
-		    UI_SEV_INFO;
+		return state_severity(ev->state);
 	case ENGINE_EVENT_NODE:
 		return ev->text && strstr(ev->text, ": failed") ?
 		    UI_SEV_ERROR : UI_SEV_INFO;
 	case ENGINE_EVENT_LOG:
-		/* the engine's notes of refused or ignored commands */
-		return ev->text && (strstr(ev->text, " may not ") ||
-		    strstr(ev->text, "ignored") || strstr(ev->text,
-		    "no open approval")) ? UI_SEV_WARN : UI_SEV_INFO;
+		return note_severity(ev);
 	default:
 		return UI_SEV_INFO;
 	}
@@ -504,7 +579,8 @@ ui_model_event(struct ui_model *m, const struct engine_event *ev)
 	/* the engine's steps in the rollback phase are undo steps */
 	bool undo = ev->phase == ENGINE_PHASE_ROLLBACK;
 
-	event_add(m, ev->ts_ms, severity(ev), node, ev->text ? ev->text : "");
+	event_add(m, ev->ts_ms, ui_event_severity(ev), node,
+	    ev->text ? ev->text : "");
 	if (ev->type == ENGINE_EVENT_PHASE && m->phase_ms[ev->phase] == 0)
 		m->phase_ms[ev->phase] = ev->ts_ms;
 	if (node >= 0 && ev->step != NULL &&

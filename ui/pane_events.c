@@ -1,7 +1,8 @@
 /*
- * Events: the engine's log, newest at the bottom, scrollable, filtered
- * by severity and by node. Reading back keeps its place while new
- * events arrive; End follows the log again.
+ * Events: the engine's log, newest at the bottom, each line with the
+ * symbol and colour of its severity; scrollable, filtered by severity
+ * and by node. Reading back keeps its place while new events arrive;
+ * End follows the log again.
  */
 #include "config.h"
 
@@ -23,8 +24,8 @@ events_draw(struct ui *ui, WINDOW *w, int h, int wd)
 	if (m->event_min > UI_SEV_INFO || m->event_node >= 0 ||
 	    m->event_back > 0)
 		snprintf(extra, sizeof extra, "%s%s%s%s%s",
-		    m->event_min == UI_SEV_ERROR ? "errors" :
-		    m->event_min == UI_SEV_WARN ? "warnings" : "",
+		    m->event_min == UI_SEV_ERROR ? "errors only" :
+		    m->event_min == UI_SEV_WARN ? "warnings and errors" : "",
 		    m->event_node >= 0 ? " node " : "", m->event_node >= 0 ?
 		    m->inv->nodes[m->event_node].name : "",
 		    m->event_back > 0 ? " back " : "",
@@ -36,11 +37,10 @@ events_draw(struct ui *ui, WINDOW *w, int h, int wd)
 
 		if (e == NULL)
 			break;
-		putf(w, rows - r, 1, wd - 2, sty(ui,
-		    e->sev == UI_SEV_ERROR ? UI_STYLE_EVENT_ERROR :
-		    e->sev == UI_SEV_WARN ? UI_STYLE_EVENT_WARN :
-		    UI_STYLE_EVENT_INFO), "%s %s", clock_hms(e->ts_ms, t,
-		    sizeof t), e->text);
+		/* the symbol carries the severity without colour */
+		putf(w, rows - r, 1, wd - 2, sty(ui, ui_severity_style(e->sev)),
+		    "%s %s %s", clock_hms(e->ts_ms, t, sizeof t),
+		    ui_severity_symbol(e->sev, ui->scr.utf8), e->text);
 	}
 }
 

@@ -154,10 +154,9 @@ lines_output(struct ui *ui, WINDOW *w, int y, int rows, int wd, long n)
 	for (int i = 0; i < count; i++) {
 		const struct ui_event *e = shown[count - 1 - i];
 
-		putf(w, y + i, 1, wd - 2, sty(ui, e->sev == UI_SEV_ERROR ?
-		    UI_STYLE_EVENT_ERROR : e->sev == UI_SEV_WARN ?
-		    UI_STYLE_EVENT_WARN : UI_STYLE_EVENT_INFO), "%s %s",
-		    clock_hms(e->ts_ms, t, sizeof t), e->text);
+		putf(w, y + i, 1, wd - 2, sty(ui, ui_severity_style(e->sev)),
+		    "%s %s %s", clock_hms(e->ts_ms, t, sizeof t),
+		    ui_severity_symbol(e->sev, ui->scr.utf8), e->text);
 	}
 }
 

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "escalator/campaign.h"
+#include "escalator/cli.h"
 #include "escalator/engine.h"
 #include "escalator/inventory.h"
 #include "escalator/plan.h"
@@ -31,6 +32,7 @@ struct ui_options {
 	uint64_t	 seed;
 	bool		 mouse;
 	struct strv	 faults;
+	struct cli_transport transport;	/* the simulator, or SSH */
 };
 
 /* X(ENUM) dialogs; at most one is open, over the panes. */
@@ -56,12 +58,13 @@ struct ui_menu_item {
 struct ui_dialog {
 	enum ui_dialog_kind	 kind;
 	struct engine_approval	 approval;	/* a copy */
-	enum engine_cmd_type	 confirm;	/* rollback, restore, abort */
+	enum engine_cmd_type	 confirm;	/* rollback ... skip, force */
 	char			 input[64];	/* the word typed so far */
 	char			*message;	/* below the input */
 	struct ui_menu_item	*items;
 	size_t			 nitems;
 	char			*fault_kind;	/* for the step menu */
+	char			*node;		/* confirm: skip, force */
 	int			 scroll;	/* help */
 };
 
@@ -110,6 +113,13 @@ struct ui {
 	bool			 finished;	/* the engine thread ended */
 	bool			 tty_gone;	/* the terminal hung up */
 	bool			 done;
+
+	/* the ready hook (ready.c) */
+	char			*ready_file;	/* NULL: off */
+	unsigned long		 ready_count;
+	unsigned long		 keys_read;	/* from the keyboard */
+	bool			 ready_due;	/* something moved since */
+	bool			 cmd_unseen;	/* no snapshot since a command */
 };
 
 struct pane_ops {
@@ -147,7 +157,9 @@ unsigned key_context(const struct ui *);
 
 /* dialog.c */
 void	dialog_open_approval(struct ui *, const struct engine_approval *);
-void	dialog_open_confirm(struct ui *, enum engine_cmd_type);
+/* node: the node skipped or forced, NULL for the campaign. */
+void	dialog_open_confirm(struct ui *, enum engine_cmd_type,
+	    const char *node);
 void	dialog_open_quit(struct ui *);
 void	dialog_open_filter(struct ui *);
 void	dialog_open_fault(struct ui *);
@@ -157,13 +169,18 @@ void	dialog_draw(struct ui *);
 bool	dialog_key(struct ui *, int key);
 
 /* console.c */
+/* arg: the fault spec, or the node skipped or forced. */
 void	ui_command(struct ui *, enum engine_cmd_type, uint32_t approval,
-	    const char *fault);
+	    const char *arg);
 void	ui_status(struct ui *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	ui_quit(struct ui *);
 
 /* input.c */
 void	input_key(struct ui *, int key);
+
+/* ready.c */
+void	ready_init(struct ui *);
+void	ready_mark(struct ui *);
 
 #endif

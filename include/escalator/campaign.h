@@ -159,9 +159,12 @@ struct backup_item {
 };
 
 struct version_file {
-	char	*path;		/* relative to the campaign file */
-	char	*sha256;
-	int	 line;
+	char		*path;		/* relative to the campaign file */
+	char		*source;	/* path resolved against its directory */
+	char		*sha256;
+	char		*dest;		/* absolute path on the nodes; NULL: none */
+	struct selector	 target;	/* the nodes it goes to (empty: all) */
+	int		 line;
 };
 
 struct operator_def {
@@ -242,5 +245,8 @@ const struct component	*campaign_component(const struct campaign *,
 			    const char *);
 const struct backup_item *campaign_backup(const struct campaign *,
 			    const char *);
+/* What a backup can save and put back: an absolute path without "." or
+ * ".." steps, tabs, newlines or backslashes. */
+bool	backup_path_valid(const char *);
 
 #endif

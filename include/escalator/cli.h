@@ -2,6 +2,9 @@
 #ifndef ESCALATOR_CLI_H
 #define ESCALATOR_CLI_H
 
+#include <stdbool.h>
+#include <stdio.h>
+
 /* Exit codes, documented in README.md and escalator --help. */
 #define EXIT_CODE_LIST(X)						\
 	X(OK, 0, "success; the campaign reached its goal")		\
@@ -16,6 +19,60 @@ enum exit_code {
 	EXIT_CODE_LIST(X)
 #undef X
 };
+
+/*
+ * The transport options of run, resume and the console, in one place:
+ * the long options (values from CLI_OPT_SSH on, for a command's option
+ * table), their help, the check against the simulator's options, what
+ * a run records of them and how a resumed run gets them back, and the
+ * engine configuration that opens the transport.
+ */
+#define CLI_TRANSPORT_OPTIONS						\
+	{ "ssh", no_argument, NULL, CLI_OPT_SSH },			\
+	{ "identity", required_argument, NULL, CLI_OPT_IDENTITY },	\
+	{ "known-hosts", required_argument, NULL, CLI_OPT_KNOWN_HOSTS }, \
+	{ "accept-new-host-keys", no_argument, NULL, CLI_OPT_ACCEPT_NEW }, \
+	{ "haproxy-socket", required_argument, NULL,			\
+	    CLI_OPT_HAPROXY_SOCKET },					\
+	{ "haproxy-backend", required_argument, NULL,			\
+	    CLI_OPT_HAPROXY_BACKEND },					\
+	{ "jump", required_argument, NULL, CLI_OPT_JUMP }
+
+enum cli_transport_opt {
+	CLI_OPT_SSH = 1024, CLI_OPT_IDENTITY, CLI_OPT_KNOWN_HOSTS,
+	CLI_OPT_ACCEPT_NEW, CLI_OPT_HAPROXY_SOCKET, CLI_OPT_HAPROXY_BACKEND,
+	CLI_OPT_JUMP,
+	CLI_OPT_TRANSPORT_END,	/* past the last: keep it last */
+};
+
+struct cli_transport {
+	bool		 ssh;		/* else the simulator */
+	char		*identity_file;	/* paths made absolute */
+	char		*known_hosts;
+	bool		 accept_new_host_keys;
+	char		*haproxy_socket;
+	char		*haproxy_backend;
+	char		*jump;		/* [user@]host[:port] */
+	const char	*ssh_only;	/* an option given that needs --ssh */
+	void		*config;	/* what cli_transport_setup opens */
+	char		*recorded;	/* what the run keeps of it (JSON) */
+};
+
+/* Take one option; false when ch is not a transport option. */
+bool	cli_transport_option(struct cli_transport *, int ch, const char *arg);
+/* sim_opt: a simulator option given (NULL: none). 0, or -1 reported. */
+int	cli_transport_check(const struct cli_transport *, const char *sim_opt);
+void	cli_transport_help(FILE *);
+/* From a run's recorded options (the journal's JSON): 0, or -1 when its
+ * transport cannot be reopened (reported, naming dir). */
+int	cli_transport_recorded(struct cli_transport *, const char *options,
+	    const char *dir);
+/* Point cfg (campaign, inventory and state_dir set) at the transport:
+ * nothing for the simulator; over SSH in real time, connecting to every
+ * node ahead. t must outlive the engine. */
+struct engine_config;
+void	cli_transport_setup(struct cli_transport *, struct engine_config *);
+void	cli_transport_free(struct cli_transport *);
 
 int	cmd_check(int argc, char **argv);
 int	cmd_plan(int argc, char **argv);

@@ -72,7 +72,9 @@ enum engine_phase {
 	X(GATE, "gate", "a manual approval step")			\
 	X(VNF, "vnf", "a VNF coordination point")			\
 	X(UNKNOWN_OUTCOME, "unknown",					\
-	    "a step interrupted by a crash: did it take effect?")
+	    "a step interrupted by a crash: did it take effect?")	\
+	X(HOSTKEY, "hostkey",						\
+	    "a node's unknown SSH host key: accept its fingerprint?")
 
 enum approval_kind {
 #define X(e, s, h) APPROVAL_##e,
@@ -110,7 +112,8 @@ const char	*wait_reason_name(enum wait_reason);
 /* --- roles ---------------------------------------------------------------- */
 
 enum engine_right {
-	RIGHT_RUN,	/* run, resume, roll back, abort: operator, admin */
+	RIGHT_RUN,	/* run, resume, roll back, abort, skip a node,
+			   force past a constraint: operator, admin */
 	RIGHT_APPROVE,	/* approver, operator, admin */
 };
 
@@ -133,6 +136,9 @@ struct engine_config {
 	double			 speed;
 	uint64_t		 seed;
 	const struct strv	*faults;	/* --fault, besides the campaign's */
+	/* Resume: nodes skipped by the operator before anything runs
+	 * (ENGINE_CMD_SKIP_NODE), or NULL. */
+	const struct strv	*skip_nodes;
 	/* The transport to the nodes, opened once with the engine's clock;
 	 * NULL: the built-in simulator (sim.h) in state_dir. */
 	struct transport	*(*transport_open)(void *arg, struct clock *,
@@ -179,6 +185,8 @@ void		 engine_free(struct engine *);
 	X(RESTORE, "restore")						\
 	X(RETRY, "retry")						\
 	X(FAULT, "fault")						\
+	X(SKIP_NODE, "skip")						\
+	X(FORCE, "force")						\
 	X(QUIT, "quit")
 
 enum engine_cmd_type {
@@ -192,6 +200,7 @@ struct engine_command {
 	uint32_t		 approval;	/* approve, deny, defer */
 	const char		*operator;	/* NULL: the engine's */
 	const char		*fault;		/* fault: a sim fault spec */
+	const char		*node;		/* skip, force: which node */
 };
 
 /* Queue a command (copied); never blocks on the engine's work. */
@@ -223,6 +232,10 @@ struct engine_approval {
 	char			*object;	/* next phase, or the step */
 	char			*affected;	/* VNF instances, may be NULL */
 	char			*summary;	/* what happens next */
+	/* APPROVAL_HOSTKEY: the key the node offered. Approving (which
+	 * takes RIGHT_RUN) records it in known_hosts and connects again;
+	 * denying fails the step. */
+	struct transport_hostkey hostkey;
 };
 
 struct engine_wait {
@@ -240,6 +253,8 @@ struct engine_event {
 	char			*step;		/* may be NULL */
 	enum step_status	 status;	/* step-finished */
 	char			*text;		/* one line for people */
+	char			*action;	/* log: as the log file has */
+	char			*result;	/* them: "deny", "failed"... */
 	struct engine_approval	 approval;	/* approval */
 	struct engine_wait	 wait;		/* waiting */
 };
@@ -271,6 +286,9 @@ struct engine_snapshot {
 	struct engine_approval	*approvals;	/* open ones */
 	size_t			 napprovals;
 	struct engine_wait	 wait;
+	/* The engine waits for a command, none is queued and every event
+	 * has been taken: nothing changes until a command comes. */
+	bool			 idle;
 };
 
 void	engine_snapshot(struct engine *, struct engine_snapshot *);

@@ -32,6 +32,9 @@ struct node {
 	char			*address;
 	int			 port;		/* default 22 */
 	char			*user;		/* default "root" */
+	/* SSH jump host, "[user@]host[:port]"; NULL: none. The
+	 * inventory's top-level jump is every node's default. */
+	char			*jump;
 	char			*version;	/* installed version, may be NULL */
 	struct strv		 roles;
 	struct label		*labels;
@@ -61,6 +64,14 @@ int	inventory_load_config(struct inventory *, const char *path,
 int	inventory_load_ansible(struct inventory *, const char *path,
 	    struct diag_list *);
 void	inventory_free(struct inventory *);
+
+/* A jump host spec, "[user@]host[:port]", in parts. */
+struct jump_host {
+	char	user[64];	/* "": the node's user */
+	char	host[256];
+	int	port;		/* 22 when not given */
+};
+bool		 jump_parse(const char *spec, struct jump_host *);
 
 const char	*node_label(const struct node *, const char *key);
 bool		 node_has_role(const struct node *, const char *role);

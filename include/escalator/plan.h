@@ -86,6 +86,23 @@ struct json_object *plan_to_json(const struct plan *);
 void	plan_print_json(const struct plan *, FILE *);
 void	plan_free(struct plan *);
 
+/* The engine's own steps, as long as the plan expects them: the alarm
+ * query of validation, and backing up or restoring an item on a node. */
+#define PLAN_ALARMS_EXPECTED_MS	2000
+#define PLAN_BACKUP_EXPECTED_MS	30000
+
+/* The expected time of each phase with steps, and of them all, the way
+ * the engine runs them (src/plan/plan_phases.c); execution_ms is the
+ * plan's total_ms. */
+struct plan_phases {
+	int64_t	validation_ms;
+	int64_t	backup_ms;
+	int64_t	execution_ms;
+	int64_t	testing_ms;
+	int64_t	total_ms;
+};
+void	plan_phases(const struct plan *, struct plan_phases *);
+
 /* Batch caps for a procedure of n nodes: the partition the batch spec
  * asks for (a count, a percentage, or a list whose last entry repeats). */
 uint32_t plan_batch_cap(const struct procedure *, uint32_t nnodes,

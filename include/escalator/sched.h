@@ -58,6 +58,17 @@ void	sched_skip(struct sched *, uint32_t pproc, uint32_t node, bool ok);
  * out of range or already full means the one being filled. */
 void	sched_skip_batch(struct sched *, uint32_t pproc, uint32_t node,
 	    uint32_t batch, bool ok);
+/* The operator lets node start now in procedure pproc although an
+ * availability constraint (HA group, quorum, VNF) holds it back: once,
+ * and counted as down like any other. Its procedure must be open with a
+ * free slot. false when it may not: *why says what holds it (BLOCK_NONE:
+ * it does not wait there, or nothing but its turn holds it back);
+ * true: *why is the constraint overridden. */
+bool	sched_force(struct sched *, uint32_t pproc, uint32_t node,
+	    struct sched_pick *, struct block *why);
+/* The batch a started or finished node counts in; UINT32_MAX while it
+ * waits or when it is not of the procedure. */
+uint32_t sched_batch_of(const struct sched *, uint32_t pproc, uint32_t node);
 /* sched_next's why in words, for the operator ("waiting: ..."): the
  * constraint with its limit, or the procedure that holds the node.
  * Returns buf. */

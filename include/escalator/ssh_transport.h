@@ -8,6 +8,11 @@
  * in the same poll; maintenance with handover "lb" drains and enables
  * the node's server through HAProxy's admin socket (handover.h).
  *
+ * Files go over SFTP on a few worker threads, each transfer on a
+ * session of its own: version files to the nodes (checked there),
+ * backups to STATE_DIR/backup/NODE/ITEM with a sha256 manifest and
+ * back. A node may be reached through a jump host.
+ *
  * Output: the last line of each action in its result, the whole of it
  * (stdout and stderr as they came) in STATE_DIR/output/NODE/STEP.log.
  * doc/transports.md says what each action does on this transport.
@@ -40,13 +45,17 @@ struct ssh_transport_config {
 	 * always refused. */
 	bool			 accept_new_host_keys;
 	int			 connect_timeout_ms;	/* 0: 15 s */
-	/* Connect to every node now, while nothing waits for them. */
+	/* Connect to every node ahead of need, a few at a time in
+	 * inventory order, while nothing waits for them. */
 	bool			 connect_ahead;
 	/* Handover "lb": HAProxy's admin socket and the backend whose
 	 * servers are named after the nodes. NULL: "lb" is refused. */
 	const char		*haproxy_socket;
 	const char		*haproxy_backend;
 	const char		*ca_file;	/* HTTPS: extra CA bundle */
+	/* Jump host "[user@]host[:port]" for nodes without their own
+	 * (inventory `jump`); NULL: none. */
+	const char		*jump;
 };
 
 /* NULL with *err (malloc'd) when it cannot be opened. */

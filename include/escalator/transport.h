@@ -29,7 +29,8 @@
 	X(TEST, "test", "run a test")					\
 	X(HEALTH, "health", "health check")				\
 	X(ALARMS, "alarms", "query active alarms")			\
-	X(VNFM, "vnfm", "ask the VNF manager to release the node's VNFs")
+	X(VNFM, "vnfm", "ask the VNF manager to release the node's VNFs") \
+	X(COPY, "copy", "copy a version file to the node")
 
 enum transport_kind {
 #define X(e, s, h) TRANSPORT_##e,
@@ -51,11 +52,20 @@ struct transport_action {
 	const char		*item;	/* backup item or test name */
 	bool			 undo;	/* the inverse of the step */
 	int			 attempt; /* 1.. */
+	/* copy: the version file; backup, restore: the item */
+	const struct version_file *version_file;
+	const struct backup_item *backup;
 };
 
 enum transport_status {
 	TRANSPORT_OK,
 	TRANSPORT_FAILED,
+};
+
+/* A host key the node offered that nobody has accepted yet. */
+struct transport_hostkey {
+	char			 type[32];	/* "ssh-ed25519" */
+	char			 fingerprint[64]; /* "SHA256:..." */
 };
 
 struct transport_result {
@@ -64,6 +74,9 @@ struct transport_result {
 	int			 exit_code;
 	char			 output[160];	/* last line of output */
 	int64_t			 ended_ms;
+	/* Failed because the node's host key is unknown (type set): the
+	 * operator may accept it with hostkey_accept() and try again. */
+	struct transport_hostkey hostkey;
 };
 
 /* After a crash: did an action whose outcome was never recorded take
@@ -91,6 +104,12 @@ struct transport_ops {
 		    struct transport_result *, size_t max);
 	enum transport_probe (*probe)(struct transport *,
 		    const struct transport_action *);
+	/* Record the unknown host key the node offered, which the operator
+	 * accepted after checking its fingerprint; the next connection must
+	 * present that key. 0, or -1 with *err (malloc'd). NULL: nodes have
+	 * no host keys. */
+	int	(*hostkey_accept)(struct transport *, uint32_t node,
+		    const char *fingerprint, char **err);
 	void	(*destroy)(struct transport *);
 };
 

@@ -19,6 +19,8 @@ enum ui_key_ctx {
 	UI_CTX_DECISION = 1 << 4,	/* an approval waits */
 	UI_CTX_RECOVER = 1 << 5,	/* roll back, restore, abort */
 	UI_CTX_TRAINING = 1 << 6,	/* on the simulator */
+	UI_CTX_FAILED = 1 << 7,		/* a failure waits: skip a node */
+	UI_CTX_CONSTRAINT = 1 << 8,	/* a node waits on a constraint */
 };
 
 /* Keys that are not characters: curses' KEY_* codes are given in
@@ -81,6 +83,10 @@ enum ui_key_ctx {
 	    "restore from backup (asks for a word)")			\
 	X(ABORT, 'X', 0, 0, UI_CTX_RECOVER, "abort",			\
 	    "abort where it is (asks for a word)")			\
+	X(SKIP, 'S', 0, 0, UI_CTX_FAILED, "skip",			\
+	    "skip the selected node as it is (asks for a word)")	\
+	X(FORCE, 'F', 0, 0, UI_CTX_CONSTRAINT, "force",		\
+	    "start the held-back node now (asks for a word)")		\
 	X(FAULT, 'i', UI_K_F(7), 0, UI_CTX_TRAINING, "fault",		\
 	    "training: inject a fault on the selected node")		\
 	X(MOUSE, 'm', 0, 0, UI_CTX_NAV, "mouse", "mouse on or off")	\

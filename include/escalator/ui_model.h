@@ -27,6 +27,7 @@
 	X(COMMITTED, "committed", "\u2605", "*", NODE_COMMITTED)	\
 	X(FAILED, "failed", "\u2716", "X", NODE_FAILED)			\
 	X(ROLLED_BACK, "rolled-back", "\u21ba", "<", NODE_ROLLED_BACK)	\
+	X(SKIPPED, "skipped", "\u2298", "-", NODE_FAILED)		\
 	X(UNKNOWN, "unknown", "?", "?", NODE_PENDING)
 
 enum ui_node_state {
@@ -66,11 +67,29 @@ struct ui_item {
 
 /* --- events --------------------------------------------------------- */
 
+/* From the least to the most pressing.
+ * X(ENUM, "name", "UTF-8 symbol", "ASCII symbol", style) */
+#define UI_SEVERITY_LIST(X)						\
+	X(INFO, "info", "\u00b7", ".", EVENT_INFO)			\
+	X(WARN, "warning", "\u25b2", "!", EVENT_WARN)			\
+	X(ERROR, "error", "\u2716", "X", EVENT_ERROR)
+
 enum ui_severity {
-	UI_SEV_INFO,
-	UI_SEV_WARN,
-	UI_SEV_ERROR,
+#define X(e, s, u, a, st) UI_SEV_##e,
+	UI_SEVERITY_LIST(X)
+#undef X
+	UI_SEV_COUNT
 };
+
+const char		*ui_severity_name(enum ui_severity);
+const char		*ui_severity_symbol(enum ui_severity, bool utf8);
+enum ui_style_id	 ui_severity_style(enum ui_severity);
+/* Errors: a step failed or hung, a node failed, an undo failed, the
+ * campaign stopped on an error. Warnings: a step tried again, a
+ * decision denied, a fault injected, a wait for a constraint or the
+ * window, a command refused, the campaign rolling back or aborted.
+ * The rest is information. */
+enum ui_severity	 ui_event_severity(const struct engine_event *);
 
 struct ui_event {
 	int64_t			 ts_ms;
@@ -146,6 +165,7 @@ struct ui_model {
 
 	int64_t			 phase_ms[ENGINE_PHASE_COUNT]; /* entered */
 	int64_t			 start_ms;	/* first sight of the run */
+	int64_t			 expected_ms;	/* the plan's, every phase */
 	int64_t			 timeline_offset_ms;
 };
 

@@ -49,7 +49,10 @@ campaign_free(struct campaign *c)
 	steps_free(c->health, c->nhealth);
 	for (size_t i = 0; i < c->nversion_files; i++) {
 		free(c->version_files[i].path);
+		free(c->version_files[i].source);
 		free(c->version_files[i].sha256);
+		free(c->version_files[i].dest);
+		selector_free(&c->version_files[i].target);
 	}
 	free(c->version_files);
 	for (size_t i = 0; i < c->noperators; i++) {

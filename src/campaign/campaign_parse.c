@@ -129,11 +129,52 @@ is_sha256(const char *s)
 	return i == 64;
 }
 
+/* Where a version file goes: an absolute path, to the target's nodes. */
+static void
+version_dest(struct cfg *cfg, const config_setting_t *e, struct version_file *v)
+{
+	char ctx[96];
+
+	snprintf(ctx, sizeof ctx, "version file \"%s\"", v->path);
+	parse_selector(cfg, e, ctx, &v->target);
+	if (!cfg_string(cfg, e, "dest", ctx, &v->dest)) {
+		if (config_setting_get_member(e, "target") != NULL)
+			cfg_error(cfg, e, "dest = \"/opt/app/app.tar\"", "%s: "
+			    "a target but no dest to copy it to", ctx);
+		return;
+	}
+	if (v->dest[0] != '/' || v->dest[strlen(v->dest) - 1] == '/')
+		cfg_error(cfg, config_setting_get_member(e, "dest"),
+		    "the file's absolute path on the node, e.g. "
+		    "\"/opt/app/app.tar\"", "%s: bad dest \"%s\"", ctx,
+		    v->dest);
+}
+
+static void
+version_files_unique(struct cfg *cfg, const config_setting_t *list,
+    const struct campaign *c)
+{
+	for (size_t i = 0; i < c->nversion_files; i++)
+		for (size_t j = 0; j < i; j++) {
+			const struct version_file *a = &c->version_files[j];
+			const struct version_file *b = &c->version_files[i];
+
+			if (a->dest == NULL || b->dest == NULL ||
+			    strcmp(a->dest, b->dest) != 0)
+				continue;
+			cfg_error(cfg, list, NULL, "version files at lines %d "
+			    "and %d: both copied to %s", a->line, b->line,
+			    b->dest);
+			break;
+		}
+}
+
 static void
 parse_version_files(struct cfg *cfg, const config_setting_t *list,
     struct campaign *c)
 {
-	static const char *const keys[] = { "path", "sha256", NULL };
+	static const char *const keys[] = { "path", "sha256", "dest",
+	    "target", NULL };
 	int n = config_setting_length(list);
 
 	c->version_files = xcalloc((size_t)n, sizeof *c->version_files);
@@ -161,9 +202,13 @@ parse_version_files(struct cfg *cfg, const config_setting_t *list,
 			cfg_error(cfg, e, "64 hexadecimal digits, as "
 			    "sha256sum prints", "version file \"%s\": bad "
 			    "sha256", v->path);
+		v->source = v->path[0] == '/' ? xstrdup(v->path) :
+		    xasprintf("%s/%s", c->dir, v->path);
+		version_dest(cfg, e, v);
 		v->line = cfg_line(e);
 		c->nversion_files++;
 	}
+	version_files_unique(cfg, list, c);
 }
 
 static void

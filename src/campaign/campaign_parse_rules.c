@@ -165,6 +165,18 @@ parse_components(struct cfg *cfg, const config_setting_t *list,
 	free(names);
 }
 
+bool
+backup_path_valid(const char *p)
+{
+	if (p[0] != '/' || strpbrk(p, "\t\n\\") != NULL)
+		return false;
+	for (const char *s = p; (s = strchr(s, '/')) != NULL; s++)
+		if (strncmp(s, "/./", 3) == 0 || strcmp(s, "/.") == 0 ||
+		    strncmp(s, "/../", 4) == 0 || strcmp(s, "/..") == 0)
+			return false;
+	return true;
+}
+
 static void
 parse_backup(struct cfg *cfg, const config_setting_t *g, int i, void *arg)
 {
@@ -183,6 +195,12 @@ parse_backup(struct cfg *cfg, const config_setting_t *g, int i, void *arg)
 	parse_selector(cfg, g, ctx, &b->target);
 	cfg_bool(cfg, g, "once", ctx, &b->once);
 	cfg_strv(cfg, g, "files", ctx, &b->files);
+	for (size_t f = 0; f < b->files.count; f++)
+		if (!backup_path_valid(b->files.items[f]))
+			cfg_error(cfg, config_setting_get_member(g, "files"),
+			    "an absolute path without . or .., e.g. "
+			    "\"/etc/nova\"", "%s: cannot back up \"%s\"", ctx,
+			    b->files.items[f]);
 	cfg_string(cfg, g, "command", ctx, &b->command);
 	cfg_string(cfg, g, "restore", ctx, &b->restore);
 	if (b->files.count == 0 && b->command == NULL)

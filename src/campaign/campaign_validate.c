@@ -233,6 +233,16 @@ validate_selectors(struct validation *v)
 			target_unmatched(v, c->backups[i].line, "backup",
 			    c->backups[i].name, &c->backups[i].target);
 	}
+	for (size_t i = 0; i < c->nversion_files; i++) {
+		const struct version_file *f = &c->version_files[i];
+		size_t n = 0;
+
+		for (size_t j = 0; j < v->inv->count && n == 0; j++)
+			n += selector_match(&f->target, &v->inv->nodes[j]);
+		if (f->dest != NULL && n == 0)
+			target_unmatched(v, f->line, "version file", f->path,
+			    &f->target);
+	}
 }
 
 static void

@@ -14,6 +14,7 @@ node_free(struct node *n)
 	free(n->name);
 	free(n->address);
 	free(n->user);
+	free(n->jump);
 	free(n->version);
 	strv_free(&n->roles);
 	for (size_t i = 0; i < n->nlabels; i++) {
@@ -216,4 +217,45 @@ inventory_load(struct inventory *inv, const char *path,
 		rc = inventory_load_config(inv, path, diags);
 	free(text);
 	return rc;
+}
+
+/* Letters, digits and ".-_": nothing a shell or ssh would read more in. */
+static bool
+jump_word(const char *s, size_t len, size_t max)
+{
+	if (len == 0 || len >= max || s[0] == '-')
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' &&
+		    s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
+		    strchr("._-", s[i]) != NULL))
+			return false;
+	return true;
+}
+
+bool
+jump_parse(const char *spec, struct jump_host *j)
+{
+	const char *at = strchr(spec, '@'), *host = at != NULL ? at + 1 : spec;
+	const char *colon = strchr(host, ':');
+	size_t hlen = colon != NULL ? (size_t)(colon - host) : strlen(host);
+	char *end;
+	long port = 22;
+
+	memset(j, 0, sizeof *j);
+	if ((at != NULL && !jump_word(spec, (size_t)(at - spec),
+	    sizeof j->user)) || !jump_word(host, hlen, sizeof j->host))
+		return false;
+	if (colon != NULL) {
+		errno = 0;
+		port = strtol(colon + 1, &end, 10);
+		if (colon[1] == '\0' || *end != '\0' || errno != 0 ||
+		    port < 1 || port > 65535)
+			return false;
+	}
+	if (at != NULL)
+		memcpy(j->user, spec, (size_t)(at - spec));
+	memcpy(j->host, host, hlen);
+	j->port = (int)port;
+	return true;
 }

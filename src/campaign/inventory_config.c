@@ -8,8 +8,8 @@
 #include "internal.h"
 
 static const char *const node_keys[] = {
-	"name", "address", "port", "user", "version", "roles", "labels",
-	"vnfs", NULL
+	"name", "address", "port", "user", "jump", "version", "roles",
+	"labels", "vnfs", NULL
 };
 
 static const char *const vnf_keys[] = { "vnf", "instance", NULL };
@@ -50,6 +50,26 @@ parse_vnfs(struct cfg *cfg, const config_setting_t *g, const char *ctx,
 	}
 }
 
+/* "[user@]host[:port]"; false (reported) when it is not one. */
+static bool
+parse_jump(struct cfg *cfg, const config_setting_t *g, const char *ctx,
+    char **out)
+{
+	struct jump_host j;
+
+	if (!cfg_string(cfg, g, "jump", ctx, out))
+		return false;
+	if (jump_parse(*out, &j))
+		return true;
+	cfg_error(cfg, config_setting_get_member(g, "jump"),
+	    "\"[user@]host[:port]\", e.g. \"ops@bastion:2222\"", "%s%sbad "
+	    "jump host \"%s\"", ctx != NULL ? ctx : "", ctx != NULL ? ": " :
+	    "", *out);
+	free(*out);
+	*out = NULL;
+	return false;
+}
+
 static void
 parse_node(struct cfg *cfg, const config_setting_t *g, size_t index,
     struct node *n)
@@ -72,6 +92,7 @@ parse_node(struct cfg *cfg, const config_setting_t *g, size_t index,
 	cfg_string(cfg, g, "user", ctx, &n->user);
 	if (n->user == NULL)
 		n->user = xstrdup("root");
+	parse_jump(cfg, g, ctx, &n->jump);
 	cfg_string(cfg, g, "version", ctx, &n->version);
 	cfg_strv(cfg, g, "roles", ctx, &n->roles);
 	cfg_labels(cfg, g, "labels", ctx, &n->labels, &n->nlabels);
@@ -81,15 +102,17 @@ parse_node(struct cfg *cfg, const config_setting_t *g, size_t index,
 static void
 parse_nodes(struct cfg *cfg, struct inventory *inv)
 {
-	static const char *const top_keys[] = { "nodes", NULL };
+	static const char *const top_keys[] = { "nodes", "jump", NULL };
 	const config_setting_t *root = cfg_root(cfg);
 	config_setting_t *list;
+	char *jump = NULL;
 	int count;
 
 	cfg_check_keys(cfg, root, NULL, top_keys);
 	if (!cfg_require(cfg, root, "nodes", NULL) ||
 	    !cfg_list(cfg, root, "nodes", NULL, &list))
 		return;
+	parse_jump(cfg, root, NULL, &jump);
 	count = config_setting_length(list);
 	inv->nodes = xcalloc((size_t)count, sizeof *inv->nodes);
 	for (int i = 0; i < count; i++) {
@@ -109,8 +132,11 @@ parse_nodes(struct cfg *cfg, struct inventory *inv)
 		}
 		if (n->address == NULL)
 			n->address = xstrdup(n->name);
+		if (n->jump == NULL && jump != NULL)
+			n->jump = xstrdup(jump);
 		inv->count++;
 	}
+	free(jump);
 }
 
 int

@@ -18,14 +18,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <json-c/json.h>
-
 #include "escalator/campaign.h"
 #include "escalator/engine.h"
 #include "escalator/inventory.h"
 #include "escalator/journal.h"
 #include "escalator/sim.h"
-#include "escalator/ssh_transport.h"
 #include "escalator/util.h"
 
 
@@ -42,16 +39,6 @@ struct policy {
 	enum engine_cmd_type	 on_error;	/* QUIT: nobody answers */
 };
 
-/* The SSH transport's options, as given or as recorded with the run. */
-struct ssh_opts {
-	bool			 on;
-	char			*identity_file;
-	char			*known_hosts;
-	bool			 accept_new_host_keys;
-	char			*haproxy_socket;
-	char			*haproxy_backend;
-};
-
 struct run_opts {
 	bool			 batch;
 	bool			 interactive;
@@ -65,7 +52,8 @@ struct run_opts {
 	uint64_t		 seed;
 	bool			 have_seed;
 	struct strv		 faults;
-	struct ssh_opts		 ssh;
+	struct strv		 skip_nodes;	/* resume --skip-node */
+	struct cli_transport	 transport;
 };
 
 static volatile sig_atomic_t interrupted;
@@ -82,7 +70,9 @@ common_help(FILE *out)
 	    "  --policy SPEC     answers per kind, e.g.\n"
 	    "                    phase=approve,gate=approve,vnf=deny,unknown=defer,\n"
 	    "                    error=rollback (error: retry, rollback, restore,\n"
-	    "                    abort); kinds: phase, gate, vnf, unknown\n"
+	    "                    abort); kinds: phase, gate, vnf, unknown,\n"
+	    "                    hostkey (deny or defer only: --yes leaves it\n"
+	    "                    unanswered, --accept-new-host-keys accepts)\n"
 	    "  --operator NAME   who decides (default: $USER); the campaign's\n"
 	    "                    operators list says what each may do\n", out);
 }
@@ -97,7 +87,7 @@ run_usage(FILE *out)
 	    "       escalator run FILE --ssh [--identity FILE]\n"
 	    "           [--known-hosts FILE] [--accept-new-host-keys]\n"
 	    "           [--haproxy-socket PATH --haproxy-backend NAME]\n"
-	    "           [--batch] [--yes] ...\n"
+	    "           [--jump [USER@]HOST[:PORT]] [--batch] [--yes] ...\n"
 	    "\n"
 	    "Run a campaign through its phases (preparation, validation,\n"
 	    "backup, execution, testing, commit) on the built-in simulated\n"
@@ -114,20 +104,9 @@ run_usage(FILE *out)
 	    "                    whole campaign runs at once, deterministically\n"
 	    "  --seed N          seed of the simulator's jitter and faults\n"
 	    "  --fault SPEC      inject a fault (repeatable)\n"
-	    "  --inventory FILE  instead of the campaign's inventory\n"
-	    "  --ssh             run on the real nodes over SSH, in real time\n"
-	    "                    (not with --virtual-time, --speed or --fault);\n"
-	    "                    resume reopens SSH with the same options\n"
-	    "  --identity FILE   private key (mode 600 or stricter: one open to\n"
-	    "                    group or others is refused); default: ssh-agent\n"
-	    "  --known-hosts FILE  the nodes' host keys (default\n"
-	    "                    ~/.ssh/known_hosts); an unknown key is refused\n"
-	    "  --accept-new-host-keys  record the key of a node never seen\n"
-	    "                    before instead (a changed key is refused)\n"
-	    "  --haproxy-socket PATH, --haproxy-backend NAME  HAProxy's admin\n"
-	    "                    socket and the backend whose servers are the\n"
-	    "                    nodes: the handover \"lb\" drains them there\n"
-	    "\n", out);
+	    "  --inventory FILE  instead of the campaign's inventory\n", out);
+	cli_transport_help(out);
+	fputs("\n", out);
 	sim_fault_help(out);
 	fputs("\nexit: 0 committed, 1 failed/rolled back/aborted, 2 usage,\n"
 	    "3 invalid campaign or state, 4 stopped for a decision, 5 denied\n",
@@ -138,7 +117,7 @@ static void
 resume_usage(FILE *out)
 {
 	fputs("usage: escalator resume --state-dir DIR [--batch] [--yes]\n"
-	    "           [--policy SPEC] [--operator NAME]\n"
+	    "           [--policy SPEC] [--operator NAME] [--skip-node NODE]...\n"
 	    "\n"
 	    "Carry on the run recorded in DIR after a stop or a crash, with\n"
 	    "the campaign file (refused if it changed), inventory, seed, speed\n"
@@ -148,6 +127,11 @@ resume_usage(FILE *out)
 	    "cannot tell.\n\n",
 	    out);
 	common_help(out);
+	fputs("  --skip-node NODE  before anything runs, take NODE out of the\n"
+	    "                    campaign as it is (a failed node, or one not\n"
+	    "                    started): its remaining steps do not run, it\n"
+	    "                    counts as failed in its batch (repeatable)\n",
+	    out);
 	fputs("\nexit codes as for run.\n", out);
 }
 
@@ -200,7 +184,9 @@ policy_item(struct policy *p, char *item)
 		return policy_error_action(v, &p->on_error);
 	for (size_t k = 0; k < APPROVAL_KIND_COUNT; k++)
 		if (strcmp(item, approval_kind_name(k)) == 0)
-			return policy_decision(v, &p->approval[k]);
+			return policy_decision(v, &p->approval[k]) == -1 ||
+			    (k == APPROVAL_HOSTKEY &&
+			    p->approval[k] == DECIDE_APPROVE) ? -1 : 0;
 	return -1;
 }
 
@@ -213,7 +199,9 @@ policy_parse(const struct run_opts *o, struct policy *p)
 	memset(p, 0, sizeof *p);
 	p->on_error = ENGINE_CMD_QUIT;
 	for (size_t k = 0; o->yes && k < APPROVAL_KIND_COUNT; k++)
-		p->approval[k] = DECIDE_APPROVE;
+		/* A host key is trusted with --accept-new-host-keys only. */
+		if (k != APPROVAL_HOSTKEY)
+			p->approval[k] = DECIDE_APPROVE;
 	if (o->policy == NULL)
 		return 0;
 	spec = xstrdup(o->policy);
@@ -221,8 +209,8 @@ policy_parse(const struct run_opts *o, struct policy *p)
 	    item = strtok_r(NULL, ",", &save))
 		if (policy_item(p, item) == -1) {
 			fprintf(stderr, "escalator: bad --policy item '%s': "
-			    "KIND=approve|deny|defer or error=retry|rollback|"
-			    "restore|abort\n", item);
+			    "KIND=approve|deny|defer (hostkey=deny|defer) or "
+			    "error=retry|rollback|restore|abort\n", item);
 			rc = -1;
 		}
 	free(spec);
@@ -231,9 +219,8 @@ policy_parse(const struct run_opts *o, struct policy *p)
 
 enum opt_id {
 	OPT_BATCH = 256, OPT_YES, OPT_POLICY, OPT_STATE_DIR, OPT_SIM,
-	OPT_SPEED, OPT_VIRTUAL, OPT_SEED, OPT_FAULT, OPT_SSH, OPT_IDENTITY,
-	OPT_KNOWN_HOSTS, OPT_ACCEPT_NEW, OPT_HAPROXY_SOCKET,
-	OPT_HAPROXY_BACKEND, OPT_OPERATOR, OPT_INVENTORY, OPT_HELP,
+	OPT_SPEED, OPT_VIRTUAL, OPT_SEED, OPT_FAULT, OPT_OPERATOR,
+	OPT_INVENTORY, OPT_SKIP_NODE, OPT_HELP,
 };
 
 static const struct option run_options[] = {
@@ -246,14 +233,10 @@ static const struct option run_options[] = {
 	{ "virtual-time", no_argument, NULL, OPT_VIRTUAL },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "fault", required_argument, NULL, OPT_FAULT },
-	{ "ssh", no_argument, NULL, OPT_SSH },
-	{ "identity", required_argument, NULL, OPT_IDENTITY },
-	{ "known-hosts", required_argument, NULL, OPT_KNOWN_HOSTS },
-	{ "accept-new-host-keys", no_argument, NULL, OPT_ACCEPT_NEW },
-	{ "haproxy-socket", required_argument, NULL, OPT_HAPROXY_SOCKET },
-	{ "haproxy-backend", required_argument, NULL, OPT_HAPROXY_BACKEND },
+	CLI_TRANSPORT_OPTIONS,
 	{ "operator", required_argument, NULL, OPT_OPERATOR },
 	{ "inventory", required_argument, NULL, OPT_INVENTORY },
+	{ "skip-node", required_argument, NULL, OPT_SKIP_NODE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -268,92 +251,19 @@ number(const char *s, double *v)
 	return errno != 0 || end == s || *end != '\0' ? -1 : 0;
 }
 
-/* Absolute, so that resume from another directory finds the same file;
- * as given when it does not exist (yet). */
-static void
-path_set(char **slot, const char *path)
-{
-	char *abs = realpath(path, NULL);
-
-	free(*slot);
-	*slot = abs != NULL ? abs : xstrdup(path);
-}
-
-static void
-ssh_opts_free(struct ssh_opts *s)
-{
-	free(s->identity_file);
-	free(s->known_hosts);
-	free(s->haproxy_socket);
-	free(s->haproxy_backend);
-	memset(s, 0, sizeof *s);
-}
-
-/* An SSH option into s; false when ch is not one. */
-static bool
-ssh_option(int ch, const char *arg, struct ssh_opts *s)
-{
-	switch (ch) {
-	case OPT_SSH:
-		s->on = true;
-		break;
-	case OPT_IDENTITY:
-		path_set(&s->identity_file, arg);
-		break;
-	case OPT_KNOWN_HOSTS:
-		path_set(&s->known_hosts, arg);
-		break;
-	case OPT_ACCEPT_NEW:
-		s->accept_new_host_keys = true;
-		break;
-	case OPT_HAPROXY_SOCKET:
-		path_set(&s->haproxy_socket, arg);
-		break;
-	case OPT_HAPROXY_BACKEND:
-		free(s->haproxy_backend);
-		s->haproxy_backend = xstrdup(arg);
-		break;
-	default:
-		return false;
-	}
-	return true;
-}
-
-/* The simulator's options and the SSH transport's exclude each other. */
-static int
-transport_opts_check(const struct run_opts *o, const char *sim_opt,
-    const char *ssh_opt)
-{
-	if (o->ssh.on && sim_opt != NULL) {
-		fprintf(stderr, "escalator: --%s is for the simulator; --ssh "
-		    "runs on the real nodes in real time\n", sim_opt);
-		return -1;
-	}
-	if (!o->ssh.on && ssh_opt != NULL) {
-		fprintf(stderr, "escalator: --%s needs --ssh\n", ssh_opt);
-		return -1;
-	}
-	if ((o->ssh.haproxy_socket == NULL) != (o->ssh.haproxy_backend ==
-	    NULL)) {
-		fprintf(stderr, "escalator: --haproxy-socket and "
-		    "--haproxy-backend go together\n");
-		return -1;
-	}
-	return 0;
-}
-
 /* 0: parsed; 1: --help given; -1: bad usage (reported). */
 static int
 opts_parse(int argc, char **argv, struct run_opts *o, bool resume)
 {
-	const char *sim_opt = NULL, *ssh_opt = NULL;
+	const char *sim_opt = NULL;
 	double v;
 	int ch, idx = 0;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "", run_options, &idx)) != -1) {
 		const char *name = run_options[idx].name;
-		bool run_only = ch >= OPT_SIM && ch <= OPT_HAPROXY_BACKEND;
+		bool run_only = (ch >= OPT_SIM && ch <= OPT_FAULT) ||
+		    (ch >= CLI_OPT_SSH && ch < CLI_OPT_TRANSPORT_END);
 
 		if (resume && (run_only || ch == OPT_INVENTORY)) {
 			fprintf(stderr, "escalator: resume takes the run's own "
@@ -362,11 +272,8 @@ opts_parse(int argc, char **argv, struct run_opts *o, bool resume)
 		}
 		if (ch >= OPT_SIM && ch <= OPT_FAULT && ch != OPT_SEED)
 			sim_opt = name;
-		if (ssh_option(ch, optarg, &o->ssh)) {
-			if (ch != OPT_SSH)
-				ssh_opt = name;
+		if (cli_transport_option(&o->transport, ch, optarg))
 			continue;
-		}
 		switch (ch) {
 		case OPT_BATCH:
 			o->batch = true;
@@ -411,6 +318,14 @@ opts_parse(int argc, char **argv, struct run_opts *o, bool resume)
 		case OPT_INVENTORY:
 			o->inventory = optarg;
 			break;
+		case OPT_SKIP_NODE:
+			if (!resume) {
+				fprintf(stderr, "escalator: --skip-node is for "
+				    "resume, once a node has failed\n");
+				return -1;
+			}
+			strv_push(&o->skip_nodes, optarg);
+			break;
 		case OPT_HELP:
 			return 1;
 		default:
@@ -420,7 +335,7 @@ opts_parse(int argc, char **argv, struct run_opts *o, bool resume)
 	o->interactive = !o->batch;
 	if (o->operator == NULL)
 		o->operator = getenv("USER") ? getenv("USER") : "unknown";
-	return transport_opts_check(o, sim_opt, ssh_opt);
+	return cli_transport_check(&o->transport, sim_opt);
 }
 
 static int
@@ -462,105 +377,6 @@ load(const char *file, const char *inv_path, struct campaign *c,
 	diag_print(&diags, stderr);
 	diag_list_free(&diags);
 	return rc;
-}
-
-/* --- the SSH transport ---------------------------------------------------------- */
-
-static struct transport *
-ssh_open(void *arg, struct clock *clock, char **err)
-{
-	struct ssh_transport_config *sc = arg;
-	struct transport *t;
-	char *why = NULL;
-
-	sc->clock = clock;
-	if ((t = ssh_transport_open(sc, &why)) == NULL) {
-		*err = xasprintf("cannot open the ssh transport: %s", why);
-		free(why);
-	}
-	return t;
-}
-
-static void
-json_add_string(struct json_object *o, const char *key, const char *v)
-{
-	if (v != NULL)
-		json_object_object_add(o, key, json_object_new_string(v));
-}
-
-/* Paths and names only: the key itself never goes into the journal. */
-static char *
-ssh_opts_format(const struct ssh_opts *s)
-{
-	struct json_object *o = json_object_new_object();
-	char *text;
-
-	json_add_string(o, "identity_file", s->identity_file);
-	json_add_string(o, "known_hosts", s->known_hosts);
-	json_object_object_add(o, "accept_new_host_keys",
-	    json_object_new_boolean(s->accept_new_host_keys));
-	json_add_string(o, "haproxy_socket", s->haproxy_socket);
-	json_add_string(o, "haproxy_backend", s->haproxy_backend);
-	text = xstrdup(json_object_to_json_string_ext(o,
-	    JSON_C_TO_STRING_PLAIN));
-	json_object_put(o);
-	return text;
-}
-
-static char *
-json_get_string(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	return json_object_object_get_ex(o, key, &v) &&
-	    json_object_is_type(v, json_type_string) ?
-	    xstrdup(json_object_get_string(v)) : NULL;
-}
-
-/* The options recorded with a run that went through SSH. */
-static int
-ssh_opts_parse(const char *text, struct ssh_opts *s)
-{
-	struct json_object *o = json_tokener_parse(text ? text : ""), *v;
-
-	if (o == NULL || !json_object_is_type(o, json_type_object)) {
-		json_object_put(o);
-		return -1;
-	}
-	s->on = true;
-	s->identity_file = json_get_string(o, "identity_file");
-	s->known_hosts = json_get_string(o, "known_hosts");
-	s->accept_new_host_keys = json_object_object_get_ex(o,
-	    "accept_new_host_keys", &v) && json_object_get_boolean(v);
-	s->haproxy_socket = json_get_string(o, "haproxy_socket");
-	s->haproxy_backend = json_get_string(o, "haproxy_backend");
-	json_object_put(o);
-	return 0;
-}
-
-/* Point cfg at the SSH transport configured in sc, when s asks for it;
- * *recorded (malloc'd) is what the run keeps of s. */
-static void
-ssh_setup(struct engine_config *cfg, const struct ssh_opts *s,
-    struct ssh_transport_config *sc, char **recorded)
-{
-	if (!s->on)
-		return;
-	memset(sc, 0, sizeof *sc);
-	sc->inventory = cfg->inventory;
-	sc->state_dir = cfg->state_dir;
-	sc->identity_file = s->identity_file;
-	sc->known_hosts = s->known_hosts;
-	sc->accept_new_host_keys = s->accept_new_host_keys;
-	sc->haproxy_socket = s->haproxy_socket;
-	sc->haproxy_backend = s->haproxy_backend;
-	/* Open every connection while the first steps run. */
-	sc->connect_ahead = true;
-	cfg->clock_mode = CLOCK_MODE_REAL;	/* nodes live in real time */
-	cfg->speed = 1;
-	cfg->transport_open = ssh_open;
-	cfg->transport_arg = sc;
-	cfg->transport_options = *recorded = ssh_opts_format(s);
 }
 
 /* --- following the engine ---------------------------------------------------------- */
@@ -638,6 +454,10 @@ answer_approval(struct engine *e, const struct run_opts *o,
 	if (d == DECIDE_NONE) {
 		printf("          no answer for approval #%u: stopping at a "
 		    "safe point\n", a->id);
+		if (a->kind == APPROVAL_HOSTKEY)
+			printf("          check the fingerprint, then accept it "
+			    "in the console or add the key to known_hosts, and "
+			    "resume\n");
 		cmd.type = ENGINE_CMD_DEFER;
 		engine_command(e, &cmd);
 		cmd.type = ENGINE_CMD_QUIT;
@@ -775,8 +595,7 @@ run_new(const char *file, struct run_opts *o)
 	struct campaign c;
 	struct inventory inv;
 	struct engine_config cfg;
-	struct ssh_transport_config sc;
-	char *dir = NULL, *recorded = NULL;
+	char *dir = NULL;
 	int rc;
 
 	memset(&c, 0, sizeof c);
@@ -807,10 +626,9 @@ run_new(const char *file, struct run_opts *o)
 	cfg.speed = o->speed;
 	cfg.seed = o->have_seed ? o->seed : c.sim_seed;
 	cfg.faults = &o->faults;
-	ssh_setup(&cfg, &o->ssh, &sc, &recorded);
+	cli_transport_setup(&o->transport, &cfg);
 	rc = drive(&cfg, o);
 out:
-	free(recorded);
 	free(dir);
 	campaign_free(&c);
 	inventory_free(&inv);
@@ -827,7 +645,7 @@ cmd_run(int argc, char **argv)
 	    argc - optind != 1) {
 		run_usage(rc == 1 ? stdout : stderr);
 		strv_free(&o.faults);
-		ssh_opts_free(&o.ssh);
+		cli_transport_free(&o.transport);
 		return rc == 1 ? EXIT_OK : EXIT_USAGE;
 	}
 	if (faults_check(&o.faults) == -1)
@@ -835,7 +653,7 @@ cmd_run(int argc, char **argv)
 	else
 		rc = run_new(argv[optind], &o);
 	strv_free(&o.faults);
-	ssh_opts_free(&o.ssh);
+	cli_transport_free(&o.transport);
 	return rc;
 }
 
@@ -880,17 +698,14 @@ resume_run(const char *dir, struct run_opts *o)
 	struct campaign c;
 	struct inventory inv;
 	struct engine_config cfg;
-	struct ssh_transport_config sc;
-	struct ssh_opts ssh;
 	struct strv faults = { NULL, 0 };
-	char *err = NULL, *transport = NULL, *topts = NULL, *recorded = NULL;
+	char *err = NULL;
 	int rc;
 
 	memset(&run, 0, sizeof run);
 	memset(&c, 0, sizeof c);
 	memset(&inv, 0, sizeof inv);
 	memset(&cfg, 0, sizeof cfg);
-	memset(&ssh, 0, sizeof ssh);
 	if ((rc = run_load(dir, &run)) != EXIT_OK ||
 	    (rc = load(run.campaign_file, run.inventory_file[0] ?
 	    run.inventory_file : NULL, &c, &inv)) != EXIT_OK)
@@ -901,13 +716,7 @@ resume_run(const char *dir, struct run_opts *o)
 		rc = EXIT_DENIED;
 		goto out;
 	}
-	transport = engine_options_transport(run.options);
-	topts = engine_options_transport_options(run.options);
-	if (strcmp(transport, "sim") != 0 && (strcmp(transport, "ssh") != 0 ||
-	    ssh_opts_parse(topts, &ssh) == -1)) {
-		fprintf(stderr, "escalator: %s: the run went through the %s "
-		    "transport, whose options are not recorded\n", dir,
-		    transport);
+	if (cli_transport_recorded(&o->transport, run.options, dir) == -1) {
 		rc = EXIT_INVALID;
 		goto out;
 	}
@@ -922,13 +731,10 @@ resume_run(const char *dir, struct run_opts *o)
 	cfg.state_dir = dir;
 	cfg.operator = o->operator;
 	cfg.resume = true;
-	ssh_setup(&cfg, &ssh, &sc, &recorded);
+	cfg.skip_nodes = &o->skip_nodes;
+	cli_transport_setup(&o->transport, &cfg);
 	rc = drive(&cfg, o);
 out:
-	free(recorded);
-	free(topts);
-	ssh_opts_free(&ssh);
-	free(transport);
 	strv_free(&faults);
 	journal_run_free(&run);
 	campaign_free(&c);
@@ -945,7 +751,11 @@ cmd_resume(int argc, char **argv)
 	if ((rc = opts_parse(argc, argv, &o, true)) != 0 || argc != optind ||
 	    o.state_dir == NULL) {
 		resume_usage(rc == 1 ? stdout : stderr);
+		strv_free(&o.skip_nodes);
 		return rc == 1 ? EXIT_OK : EXIT_USAGE;
 	}
-	return resume_run(o.state_dir, &o);
+	rc = resume_run(o.state_dir, &o);
+	cli_transport_free(&o.transport);
+	strv_free(&o.skip_nodes);
+	return rc;
 }

@@ -1,7 +1,7 @@
 /*
- * Approvals: phase boundaries, gates, VNF coordination points and
- * unknown outcomes wait here for an operator's decision. Every decision
- * is journaled with the operator's name.
+ * Approvals: phase boundaries, gates, VNF coordination points, unknown
+ * outcomes and unknown host keys wait here for an operator's decision.
+ * Every decision is journaled with the operator's name.
  */
 #include "config.h"
 
@@ -11,8 +11,8 @@
 #include "escalator/util.h"
 #include "engine_impl.h"
 
-uint32_t
-approval_open(struct engine *e, enum approval_kind kind, long unit,
+static struct open_approval *
+approval_new(struct engine *e, enum approval_kind kind, long unit,
     const char *node, const char *object, const char *affected,
     const char *summary)
 {
@@ -30,10 +30,50 @@ approval_open(struct engine *e, enum approval_kind kind, long unit,
 	a->info.affected = affected != NULL && *affected ? xstrdup(affected) :
 	    NULL;
 	a->info.summary = xstrdup(summary);
-	journal_event(e->j, NULL, "approval-requested", object, summary);
+	return a;
+}
+
+static uint32_t
+approval_announce(struct engine *e, const struct open_approval *a)
+{
+	journal_event(e->j, NULL, "approval-requested", a->info.object,
+	    a->info.summary);
 	emit_approval(e, &a->info);
 	view_approvals(e);
 	return a->info.id;
+}
+
+uint32_t
+approval_open(struct engine *e, enum approval_kind kind, long unit,
+    const char *node, const char *object, const char *affected,
+    const char *summary)
+{
+	return approval_announce(e, approval_new(e, kind, unit, node, object,
+	    affected, summary));
+}
+
+uint32_t
+approval_open_hostkey(struct engine *e, long unit, const char *node,
+    const char *object, const char *summary,
+    const struct transport_hostkey *key)
+{
+	struct open_approval *a = approval_new(e, APPROVAL_HOSTKEY, unit, node,
+	    object, NULL, summary);
+
+	a->info.hostkey = *key;
+	return approval_announce(e, a);
+}
+
+/* Every unit waiting on the approval may go on (and ask again). */
+static void
+units_release(struct engine *e, uint32_t id)
+{
+	for (size_t i = 0; i < e->nunits; i++)
+		if (e->units[i].st == UNIT_APPROVAL &&
+		    e->units[i].approval == id) {
+			e->units[i].st = UNIT_READY;
+			e->units[i].approval = NO_APPROVAL;
+		}
 }
 
 static void
@@ -52,10 +92,9 @@ approvals_withdraw(struct engine *e)
 	while (e->napprovals > 0) {
 		struct open_approval *a = &e->approvals[0];
 
-		if (a->unit >= 0 && (size_t)a->unit < e->nunits) {
-			e->units[a->unit].st = UNIT_READY;
-			e->units[a->unit].approval = NO_APPROVAL;
-		} else
+		if (a->unit >= 0 && (size_t)a->unit < e->nunits)
+			units_release(e, a->info.id);
+		else
 			e->phase_asked = false;
 		approval_remove(e, 0);
 	}
@@ -86,6 +125,7 @@ approval_command(struct engine *e, const struct engine_command *cmd)
 {
 	const char *op = cmd->operator ? cmd->operator : e->operator;
 	struct open_approval a;
+	enum engine_right need;
 	size_t i;
 
 	for (i = 0; i < e->napprovals; i++)
@@ -96,11 +136,15 @@ approval_command(struct engine *e, const struct engine_command *cmd)
 		    cmd->approval);
 		return;
 	}
-	if (!engine_operator_allowed(e->c, op, RIGHT_APPROVE)) {
+	/* Trusting a host key is running things on it: not an approver's. */
+	need = e->approvals[i].info.kind == APPROVAL_HOSTKEY ? RIGHT_RUN :
+	    RIGHT_APPROVE;
+	if (!engine_operator_allowed(e->c, op, need)) {
 		journal_event(e->j, op, "refused", e->approvals[i].info.object,
+		    need == RIGHT_RUN ? "not allowed to accept host keys" :
 		    "not allowed to decide approvals");
-		note(e, "", "approval", "refused", "%s may not decide "
-		    "approvals", op);
+		note(e, "", "approval", "refused", "%s may not decide %s", op,
+		    need == RIGHT_RUN ? "on host keys" : "approvals");
 		return;
 	}
 	a = e->approvals[i];
@@ -118,11 +162,13 @@ approval_command(struct engine *e, const struct engine_command *cmd)
 	    cmd->type == ENGINE_CMD_DENY ? "denied" : "deferred", op);
 	if (cmd->type == ENGINE_CMD_DEFER) {
 		if (a.unit >= 0)
-			e->units[a.unit].st = UNIT_READY;
+			units_release(e, a.info.id);
 		else
 			e->phase_asked = false;
 		stop_at_safe_point(e, AFTER_SUSPEND);
-	} else if (a.unit < 0)
+	} else if (a.info.kind == APPROVAL_HOSTKEY)
+		hostkey_decided(e, &a.info, cmd->type == ENGINE_CMD_APPROVE);
+	else if (a.unit < 0)
 		phase_decided(e, cmd->type);
 	else
 		unit_approval_done(e, &e->units[a.unit],

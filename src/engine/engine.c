@@ -137,6 +137,22 @@ emit_step_finished(struct engine *e, const struct work *w,
 }
 
 void
+emit_note(struct engine *e, const char *node, const char *action,
+    const char *result, const char *text)
+{
+	struct engine_event *ev;
+
+	pthread_mutex_lock(&e->lock);
+	ev = event_push(e, ENGINE_EVENT_LOG);
+	ev->node = dup_or_null(node);
+	ev->action = xstrdup(action);
+	ev->result = xstrdup(result);
+	ev->text = xstrdup(text);
+	pthread_mutex_unlock(&e->lock);
+	pipe_poke(e->event_pipe[1]);
+}
+
+void
 emit_approval(struct engine *e, const struct engine_approval *a)
 {
 	struct engine_event *ev;
@@ -179,6 +195,8 @@ engine_events_free(struct engine_event *ev, size_t count)
 		free(ev[i].node);
 		free(ev[i].step);
 		free(ev[i].text);
+		free(ev[i].action);
+		free(ev[i].result);
 		free(ev[i].wait.text);
 		approval_info_free(&ev[i].approval);
 	}
@@ -198,6 +216,7 @@ engine_command(struct engine *e, const struct engine_command *cmd)
 	it->cmd = *cmd;
 	it->cmd.operator = dup_or_null(cmd->operator);
 	it->cmd.fault = dup_or_null(cmd->fault);
+	it->cmd.node = dup_or_null(cmd->node);
 	pthread_mutex_unlock(&e->lock);
 	pipe_poke(e->cmd_pipe[1]);
 }
@@ -223,6 +242,7 @@ command_release(struct engine_command *cmd)
 {
 	free((char *)cmd->operator);
 	free((char *)cmd->fault);
+	free((char *)cmd->node);
 }
 
 /* --- the view ------------------------------------------------------------- */
@@ -311,10 +331,25 @@ view_approvals(struct engine *e)
 }
 
 void
+view_idle(struct engine *e, bool idle)
+{
+	bool was;
+
+	pthread_mutex_lock(&e->lock);
+	was = e->view.idle;
+	e->view.idle = idle;
+	pthread_mutex_unlock(&e->lock);
+	/* no event may say so: a front end waiting for rest hears of it */
+	if (idle && !was)
+		pipe_poke(e->event_pipe[1]);
+}
+
+void
 engine_snapshot(struct engine *e, struct engine_snapshot *s)
 {
 	pthread_mutex_lock(&e->lock);
 	*s = e->view;
+	s->idle = e->view.idle && e->ncmds == 0 && e->nevents == 0;
 	s->now_ms = clock_now(e->clock);
 	s->nodes = xcalloc(e->view.nnodes, sizeof *s->nodes);
 	for (size_t i = 0; i < e->view.nnodes; i++) {
@@ -508,6 +543,7 @@ engine_free(struct engine *e)
 	free(e->node_version);
 	free(e->node_maintenance);
 	free(e->node_down);
+	free(e->forced);
 	free(e->view_started);
 	e->view.nnodes = e->inv->count;
 	engine_snapshot_free(&e->view);

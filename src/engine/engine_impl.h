@@ -25,6 +25,7 @@ struct work {
 	enum transport_kind	 kind;
 	const char		*name;	/* journal step name */
 	const char		*item;	/* backup item or test name */
+	const struct version_file *vfile; /* copy: the file */
 	const char		*proc;	/* procedure name, "" outside one */
 	int			 batch;	/* -1 outside a batch */
 };
@@ -158,6 +159,11 @@ struct engine {
 	bool			*node_maintenance;
 	bool			*node_down;	/* unreachable */
 	struct block		 sched_block;
+	/* Nodes forced past a constraint before a restart whose task did
+	 * not finish: forced again once the scheduler has restarted the
+	 * others (force.c). */
+	uint32_t		*forced;
+	size_t			 nforced;
 };
 
 /* engine.c: the link with the front end */
@@ -167,6 +173,9 @@ void	emit(struct engine *, enum engine_event_type, const char *node,
 void	emit_step_finished(struct engine *, const struct work *,
 	    enum step_status, const char *output);
 void	emit_approval(struct engine *, const struct engine_approval *);
+/* A log line (note()) with its action and result for the front end. */
+void	emit_note(struct engine *, const char *node, const char *action,
+	    const char *result, const char *text);
 void	view_set_state(struct engine *);
 void	view_status(struct engine *, uint32_t node, const char *status);
 void	view_node(struct engine *, uint32_t node, const char *step,
@@ -174,6 +183,9 @@ void	view_node(struct engine *, uint32_t node, const char *step,
 void	view_wait(struct engine *, enum wait_reason, const struct block *,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void	view_approvals(struct engine *);
+/* Whether the thread is about to wait for a command alone; the front
+ * end is woken when it is. */
+void	view_idle(struct engine *, bool idle);
 bool	commands_take(struct engine *, struct engine_command *);
 void	command_release(struct engine_command *);
 void	approval_info_free(struct engine_approval *);
@@ -196,6 +208,11 @@ int	phase_prepare(struct engine *);
 void	phase_units(struct engine *);
 void	execution_progress(struct engine *);
 void	unit_finished(struct engine *, struct unit *);
+void	task_unit(struct engine *, const struct sched_pick *);
+char	*task_key(const struct engine *, const char *what, uint32_t pproc,
+	    uint32_t node);
+void	task_record(struct engine *, const struct sched_pick *,
+	    const char *outcome);
 
 /* unit.c: running works */
 struct unit *unit_add(struct engine *, enum unit_role);
@@ -216,11 +233,33 @@ void	unit_approval_done(struct engine *, struct unit *, bool approved,
 uint32_t approval_open(struct engine *, enum approval_kind, long unit,
 	    const char *node, const char *object, const char *affected,
 	    const char *summary);
+uint32_t approval_open_hostkey(struct engine *, long unit, const char *node,
+	    const char *object, const char *summary,
+	    const struct transport_hostkey *);
 void	approval_command(struct engine *, const struct engine_command *);
 void	approvals_withdraw(struct engine *);
 
+/* hostkey.c: a node's unknown host key, put to the operator */
+bool	hostkey_unknown(const struct engine *, const struct transport_result *);
+void	hostkey_ask(struct engine *, struct unit *,
+	    const struct transport_hostkey *);
+void	hostkey_decided(struct engine *, const struct engine_approval *,
+	    bool accepted);
+
 /* rollback.c */
 void	rollback_begin(struct engine *, bool restore);
+
+/* skip.c: a node out of the campaign, left as it is */
+bool	node_skipped(const struct engine *, uint32_t node);
+void	command_skip(struct engine *, const struct engine_command *);
+void	skips_configured(struct engine *);
+char	*skipped_list(const struct engine *, size_t *count);
+void	skipped_report(struct engine *);
+
+/* force.c: one node started past an availability constraint */
+void	command_force(struct engine *, const struct engine_command *);
+void	forces_resume(struct engine *);
+bool	forces_start(struct engine *);
 
 /* records.c: the journal at start, for resume */
 void	records_load(struct engine *);

@@ -55,21 +55,21 @@ work_of(const struct step *s, uint32_t node, const char *proc, int batch)
 	return w;
 }
 
-/* The engine's own steps: the alarm query, and backing up and restoring
- * each backup item. */
+/* The engine's own steps: the alarm query, backing up and restoring
+ * each backup item, and copying each version file. */
 static void
 synthetic_build(struct engine *e)
 {
 	const struct campaign *c = e->c;
 	struct step *s;
 
-	e->nsynthetic = 1 + 2 * c->nbackups;
+	e->nsynthetic = 1 + 2 * c->nbackups + c->nversion_files;
 	e->synthetic = xcalloc(e->nsynthetic, sizeof *e->synthetic);
 	s = &e->synthetic[0];
 	s->name = xstrdup("alarms");
 	s->action = STEP_HTTP;
 	s->timeout_ms = 60000;
-	s->expected_ms = 2000;
+	s->expected_ms = PLAN_ALARMS_EXPECTED_MS;
 	s->on_failure = ON_FAILURE_PAUSE;
 	for (size_t i = 0; i < c->nbackups; i++) {
 		for (int r = 0; r < 2; r++) {
@@ -79,9 +79,18 @@ synthetic_build(struct engine *e)
 			s->action = STEP_BACKUP;
 			s->item = c->backups[i].name;
 			s->timeout_ms = DEFAULT_TIMEOUT_MS;
-			s->expected_ms = 30000;
+			s->expected_ms = PLAN_BACKUP_EXPECTED_MS;
 			s->on_failure = ON_FAILURE_PAUSE;
 		}
+	}
+	for (size_t i = 0; i < c->nversion_files; i++) {
+		s = &e->synthetic[1 + 2 * c->nbackups + i];
+		s->name = xasprintf("copy:%s", c->version_files[i].dest ?
+		    c->version_files[i].dest : c->version_files[i].path);
+		s->action = STEP_RUN;
+		s->timeout_ms = DEFAULT_TIMEOUT_MS;
+		s->expected_ms = 10000;
+		s->on_failure = ON_FAILURE_PAUSE;
 	}
 }
 
@@ -92,6 +101,35 @@ backup_step(const struct engine *e, size_t item, bool restore)
 }
 
 /* --- building each phase's units -------------------------------------------- */
+
+/* Preparation: each version file with a dest to each of its nodes, a
+ * unit per node so that nodes are served at once. */
+static void
+copy_units(struct engine *e)
+{
+	const struct campaign *c = e->c;
+
+	for (uint32_t n = 0; n < e->inv->count; n++) {
+		struct unit *u = NULL;
+
+		for (size_t i = 0; i < c->nversion_files; i++) {
+			const struct version_file *v = &c->version_files[i];
+			struct work w;
+
+			if (v->dest == NULL ||
+			    !selector_match(&v->target, &e->inv->nodes[n]))
+				continue;
+			if (u == NULL)
+				u = unit_add(e, ROLE_PLAIN);
+			w = work_of(&e->synthetic[1 + 2 * c->nbackups + i], n,
+			    "", -1);
+			w.kind = TRANSPORT_COPY;
+			w.item = v->path;
+			w.vfile = v;
+			unit_push(u, &w);
+		}
+	}
+}
 
 static void
 validation_units(struct engine *e)
@@ -121,7 +159,9 @@ backup_units(struct engine *e)
 		for (uint32_t n = 0; n < e->inv->count; n++) {
 			struct work w;
 
-			if (!selector_match(&bi->target, &e->inv->nodes[n]))
+			/* A skipped node is out: `once` takes the next. */
+			if (node_skipped(e, n) ||
+			    !selector_match(&bi->target, &e->inv->nodes[n]))
 				continue;
 			w = work_of(backup_step(e, b, false), n, "", -1);
 			w.kind = TRANSPORT_BACKUP;
@@ -151,7 +191,7 @@ testing_units(struct engine *e)
 	}
 }
 
-static void
+void
 task_unit(struct engine *e, const struct sched_pick *pick)
 {
 	const struct procedure *p =
@@ -172,12 +212,24 @@ task_unit(struct engine *e, const struct sched_pick *pick)
 	}
 }
 
+/* Where a finished procedure's tests run once more: its first node
+ * still in the campaign; NO_NODE when every one was skipped. */
+static uint32_t
+closing_node(const struct engine *e, const struct plan_procedure *pp)
+{
+	for (uint32_t i = 0; i < pp->nnodes; i++)
+		if (!node_skipped(e, pp->nodes[i]))
+			return pp->nodes[i];
+	return NO_NODE;
+}
+
 /* A batch's tests on its nodes; a finished procedure's on its first. */
 static void
 batch_tests(struct engine *e, const struct sched_completion *sc)
 {
 	const struct plan_procedure *pp = &e->plan.procs[sc->pproc];
 	const struct procedure *p = &e->c->procedures[pp->proc];
+	uint32_t last = closing_node(e, pp);
 	struct unit *u = NULL;
 
 	for (size_t t = 0; t < p->tests.count; t++) {
@@ -188,13 +240,13 @@ batch_tests(struct engine *e, const struct sched_completion *sc)
 			uint32_t node;
 			struct work w;
 
-			if (closing && (!sc->procedure_done || pp->nnodes == 0))
+			if (closing && (!sc->procedure_done || last == NO_NODE))
 				continue;
 			if (!closing && (e->members[m].pproc != sc->pproc ||
 			    e->members[m].batch != sc->batch ||
 			    !e->members[m].ok))
 				continue;
-			node = closing ? pp->nodes[0] : e->members[m].node;
+			node = closing ? last : e->members[m].node;
 			if (u == NULL) {
 				u = unit_add(e, ROLE_TESTS);
 				u->pick.pproc = sc->pproc;
@@ -221,33 +273,55 @@ member_add(struct engine *e, uint32_t pproc, uint32_t batch, uint32_t node,
 	    ok };
 }
 
-static char *
-task_key(const struct engine *e, uint32_t pproc, uint32_t node)
+/* "what.PROCEDURE.NODE": the key of a fact about a node's task. */
+char *
+task_key(const struct engine *e, const char *what, uint32_t pproc,
+    uint32_t node)
 {
-	return xasprintf("task.%s.%s",
+	return xasprintf("%s.%s.%s", what,
 	    e->c->procedures[e->plan.procs[pproc].proc].name,
 	    e->inv->nodes[node].name);
+}
+
+/* A finished task ("ok", "failed", "skipped") and its batch, for the
+ * batch's tests and for resume. */
+void
+task_record(struct engine *e, const struct sched_pick *pick,
+    const char *outcome)
+{
+	char *key = task_key(e, "task", pick->pproc, pick->node), value[32];
+
+	snprintf(value, sizeof value, "%s %u", outcome, pick->batch);
+	journal_fact_put(e->j, key, value);
+	free(key);
+	member_add(e, pick->pproc, pick->batch, pick->node,
+	    strcmp(outcome, "ok") == 0);
+}
+
+/* A node's task is over: upgraded, failed, or skipped by the operator
+ * (whose status was written when it was skipped). */
+static void
+task_finished(struct engine *e, const struct unit *u)
+{
+	bool skipped = node_skipped(e, u->pick.node);
+	bool ok = !u->failed && !skipped;
+
+	/* The node's status first: a crash between the two writes then
+	 * redoes the task, whose steps are all journaled. */
+	if (!skipped)
+		node_put(e, u->pick.node, ok ? "upgraded" : "failed");
+	task_record(e, &u->pick, skipped ? "skipped" : ok ? "ok" : "failed");
+	sched_finish(e->sched, &u->pick, ok);
 }
 
 void
 unit_finished(struct engine *e, struct unit *u)
 {
 	struct sched_pick pick = u->pick;
-	bool ok = !u->failed;
-	char *key, value[32];
 
 	switch (u->role) {
 	case ROLE_TASK:
-		/* The node's status first: a crash between the two writes
-		 * then redoes the task, whose steps are all journaled. */
-		node_put(e, pick.node, ok ? "upgraded" : "failed");
-		key = task_key(e, pick.pproc, pick.node);
-		snprintf(value, sizeof value, "%s %u", ok ? "ok" : "failed",
-		    pick.batch);
-		journal_fact_put(e->j, key, value);
-		free(key);
-		member_add(e, pick.pproc, pick.batch, pick.node, ok);
-		sched_finish(e->sched, &pick, ok);
+		task_finished(e, u);
 		break;
 	case ROLE_TESTS:
 		sched_gate_open(e->sched, pick.pproc, pick.batch);
@@ -269,7 +343,8 @@ tasks_skip(struct engine *e)
 
 			more |= batch + 1 < pp->nbatches;
 			for (uint32_t i = 0; i < pp->nnodes; i++) {
-				char *key = task_key(e, p, pp->nodes[i]);
+				char *key = task_key(e, "task", p,
+				    pp->nodes[i]);
 				char *v = journal_fact_get(e->j, key);
 				char st[8];
 				unsigned b;
@@ -308,6 +383,21 @@ fact_is(struct engine *e, char *key, const char *value)
 	return is;
 }
 
+/* Skipped nodes stay on what they run: the commit says so. */
+static char *
+commit_summary(const struct engine *e)
+{
+	size_t nskipped;
+	char *skipped = skipped_list(e, &nskipped), *s;
+
+	s = xasprintf("commit: %s becomes final on %zu nodes%s%s",
+	    e->c->to_version ? e->c->to_version : "?",
+	    e->inv->count - nskipped, nskipped ? "; skipped, left as they "
+	    "are: " : "", skipped);
+	free(skipped);
+	return s;
+}
+
 static char *
 phase_summary(const struct engine *e)
 {
@@ -327,10 +417,11 @@ phase_summary(const struct engine *e)
 		return xasprintf("testing: %zu tests on %zu nodes",
 		    e->c->ntests, e->inv->count);
 	default:
-		return xasprintf("commit: %s becomes final on %zu nodes",
-		    e->c->to_version ? e->c->to_version : "?", e->inv->count);
+		return commit_summary(e);
 	}
 }
+
+static bool	versions_check(struct engine *);
 
 static bool
 phase_enter(struct engine *e)
@@ -350,6 +441,14 @@ phase_enter(struct engine *e)
 	}
 	units_clear(e);
 	switch (e->phase) {
+	case ENGINE_PHASE_PREPARATION:
+		/* Nothing is copied unless every file is the right one. */
+		if (!versions_check(e)) {
+			set_state(e, ENGINE_STATE_ABORTED);
+			return false;
+		}
+		copy_units(e);
+		break;
 	case ENGINE_PHASE_VALIDATION:
 		validation_units(e);
 		break;
@@ -381,8 +480,7 @@ versions_check(struct engine *e)
 
 	for (size_t i = 0; i < e->c->nversion_files; i++) {
 		const struct version_file *v = &e->c->version_files[i];
-		char *path = v->path[0] == '/' ? xstrdup(v->path) :
-		    xasprintf("%s/%s", e->c->dir ? e->c->dir : ".", v->path);
+		const char *path = v->source;
 		char sum[65], *err = NULL;
 
 		if (engine_sha256_file(path, sum, &err) == -1) {
@@ -398,7 +496,6 @@ versions_check(struct engine *e)
 			note(e, "", "preparation", "ok", "%s: sha256 matches",
 			    path);
 		free(err);
-		free(path);
 	}
 	return ok;
 }
@@ -424,6 +521,7 @@ execution_work(struct engine *e)
 			task_unit(e, &pick);
 			more = true;
 		}
+		more |= forces_start(e);
 		e->sched_block = why;
 	}
 	if (sched_done(e->sched) && units_all_done(e))
@@ -455,7 +553,7 @@ redundancy_check(struct engine *e)
 			    LABEL_HA_GROUP);
 
 			if (g != NULL && strcmp(g, h->group) == 0 &&
-			    !e->units[n].failed)
+			    !e->units[n].failed && !node_skipped(e, n))
 				healthy++;
 		}
 		if (healthy > 0 && healthy - 1 >= h->quorum)
@@ -472,11 +570,6 @@ static bool
 phase_work(struct engine *e)
 {
 	switch (e->phase) {
-	case ENGINE_PHASE_PREPARATION:
-		if (versions_check(e))
-			return true;
-		set_state(e, ENGINE_STATE_ABORTED);
-		return false;
 	case ENGINE_PHASE_VALIDATION:
 		units_progress(e);
 		if (!units_all_done(e))
@@ -491,6 +584,7 @@ phase_work(struct engine *e)
 		for (uint32_t n = 0; n < e->inv->count; n++)
 			if (strcmp(e->view.nodes[n].status, "upgraded") == 0)
 				node_put(e, n, "committed");
+		skipped_report(e);
 		return true;
 	default:
 		units_progress(e);
@@ -611,6 +705,7 @@ phase_prepare(struct engine *e)
 	if (e->cfg.resume) {
 		nodes_restore(e);
 		tasks_skip(e);
+		forces_resume(e);
 		resume_state(e);
 		return 0;
 	}

@@ -38,7 +38,7 @@ note(struct engine *e, const char *object, const char *action,
 	le.code = strcmp(result, "ok") != 0;
 	le.message = msg;
 	log_write(e->log, &le);
-	emit(e, ENGINE_EVENT_LOG, *object ? object : NULL, NULL, "%s", msg);
+	emit_note(e, *object ? object : NULL, action, result, msg);
 	free(msg);
 	free(obj);
 }
@@ -272,6 +272,14 @@ commands_handle(struct engine *e)
 		case ENGINE_CMD_FAULT:
 			command_fault(e, &cmd);
 			break;
+		case ENGINE_CMD_SKIP_NODE:
+			if (operator_may_run(e, &cmd))
+				command_skip(e, &cmd);
+			break;
+		case ENGINE_CMD_FORCE:
+			if (operator_may_run(e, &cmd))
+				command_force(e, &cmd);
+			break;
 		default:
 			command_run(e, &cmd);
 			break;
@@ -391,13 +399,18 @@ wait_for_something(struct engine *e)
 	 * answer came. */
 	if (clock_virtual(e->clock) && e->napprovals > 0)
 		deadline = clock_now(e->clock);
+	/* no deadline: nothing runs, only a command moves the engine */
+	if (deadline == CLOCK_NEVER)
+		view_idle(e, true);
 	n = e->tp->ops->wait(e->tp, deadline, e->cmd_pipe[0], res,
 	    sizeof res / sizeof res[0]);
 	if (n == 0 && deadline == clock_now(e->clock) && e->napprovals > 0) {
 		struct pollfd p = { .fd = e->cmd_pipe[0], .events = POLLIN };
 
+		view_idle(e, true);
 		poll(&p, 1, -1);
 	}
+	view_idle(e, false);
 	for (int i = 0; i < n; i++)
 		unit_result(e, &res[i]);
 	units_timeouts(e);
@@ -502,6 +515,7 @@ engine_main(void *arg)
 
 	wait_start(e);
 	if (e->started && run_begin(e) == 0 && phase_prepare(e) == 0) {
+		skips_configured(e);
 		while (!engine_state_final(e->state)) {
 			enum engine_state before;
 

@@ -121,6 +121,9 @@ work_action(const struct engine *e, const struct unit *u, const struct work *w,
 	a.item = w->item;
 	a.undo = w->undo;
 	a.attempt = u->attempt;
+	a.version_file = w->vfile;
+	if (w->kind == TRANSPORT_BACKUP || w->kind == TRANSPORT_RESTORE)
+		a.backup = campaign_backup(e->c, w->item);
 	return a;
 }
 
@@ -336,6 +339,14 @@ unit_result(struct engine *e, const struct transport_result *r)
 
 		if (u->st != UNIT_RUNNING || (uint64_t)u->jid != r->id)
 			continue;
+		if (hostkey_unknown(e, r)) {
+			/* Never sent: "did not take effect", run again. */
+			record_outcome(e, u, &u->works[u->next],
+			    STEP_STATUS_UNKNOWN, r->exit_code, r->output,
+			    r->ended_ms);
+			hostkey_ask(e, u, &r->hostkey);
+			return;
+		}
 		record_outcome(e, u, &u->works[u->next], r->status ==
 		    TRANSPORT_OK ? STEP_STATUS_OK : STEP_STATUS_FAILED,
 		    r->exit_code, r->output, r->ended_ms);
@@ -568,6 +579,13 @@ unit_advance(struct engine *e, size_t idx)
 			return;
 		}
 		w = &u->works[u->next];
+		/* A skipped node is left as it is: nothing more runs on it
+		 * but a rollback's undo. */
+		if (u->role != ROLE_ROLLBACK && w->node != NO_NODE &&
+		    node_skipped(e, w->node)) {
+			u->next++;
+			continue;
+		}
 		if (u->role == ROLE_TASK && !u->window_ok) {
 			int64_t at = window_next_start(e->c,
 			    clock_now(e->clock), e->plan.procs[u->pick.pproc]

@@ -310,27 +310,39 @@ parked_block(const struct sched *s, const struct sched_proc *sp,
 	return false;
 }
 
+/* May the procedure start one more node now, constraints aside? */
 static bool
-try_proc(struct sched *s, struct sched_proc *sp, struct sched_pick *pick,
+proc_admits(struct sched *s, struct sched_proc *sp, uint32_t node,
     struct block *why)
 {
-	/* Parking changes no state: the first waiting node stays first. */
-	uint32_t head = first_waiting(s, sp), node = sp->pp->nodes[head];
+	uint32_t b = sp->filling;
 	const char *dep = NULL;
 
 	if (!proc_open(s, sp, &dep))
 		return block(why, BLOCK_DEPENDENCY, dep, node);
 	if (sp->failed_out)
 		return block(why, BLOCK_FAILURES, sp->name, node);
+	if (b > 0 && sp->pp->batches[b - 1].gated &&
+	    !sp->batches[b - 1].passed)
+		return block(why, BLOCK_GATE, sp->name, node);
+	if (sp->running >= sp->pp->batches[b].cap)
+		return block(why, BLOCK_SLOTS, sp->name, node);
+	return true;
+}
+
+static bool
+try_proc(struct sched *s, struct sched_proc *sp, struct sched_pick *pick,
+    struct block *why)
+{
+	/* Parking changes no state: the first waiting node stays first. */
+	uint32_t head = first_waiting(s, sp), node = sp->pp->nodes[head];
+
 	for (;;) {
-		uint32_t b = sp->filling, pos;
+		uint32_t pos;
 		struct block refused;
 
-		if (b > 0 && sp->pp->batches[b - 1].gated &&
-		    !sp->batches[b - 1].passed)
-			return block(why, BLOCK_GATE, sp->name, node);
-		if (sp->running >= sp->pp->batches[b].cap)
-			return block(why, BLOCK_SLOTS, sp->name, node);
+		if (!proc_admits(s, sp, node, why))
+			return false;
 		if (sp->nheap == 0)
 			return parked_block(s, sp, head, why);
 		pos = heap_pop(sp);
@@ -449,6 +461,50 @@ void
 sched_skip(struct sched *s, uint32_t pproc, uint32_t node, bool ok)
 {
 	sched_skip_batch(s, pproc, node, UINT32_MAX, ok);
+}
+
+bool
+sched_force(struct sched *s, uint32_t pproc, uint32_t node,
+    struct sched_pick *pick, struct block *why)
+{
+	struct sched_proc *sp;
+	long pos;
+
+	memset(why, 0, sizeof *why);
+	if (pproc >= s->nprocs)
+		return false;
+	sp = &s->procs[pproc];
+	if ((pos = position(sp, node)) == -1 ||
+	    s->state[sp->first + (uint32_t)pos] != TASK_WAITING ||
+	    !proc_admits(s, sp, node, why))
+		return false;
+	/* Only an availability constraint may be overridden: a node down
+	 * in another procedure is busy, and one nothing holds back just
+	 * waits for its turn. */
+	if (constraints_admit(s->cons, node, why) ||
+	    why->reason == BLOCK_BUSY) {
+		if (why->reason != BLOCK_BUSY)
+			memset(why, 0, sizeof *why);
+		return false;
+	}
+	start(s, sp, (uint32_t)pos, pick);
+	return true;
+}
+
+uint32_t
+sched_batch_of(const struct sched *s, uint32_t pproc, uint32_t node)
+{
+	const struct sched_proc *sp;
+	long pos;
+	uint32_t e;
+
+	if (pproc >= s->nprocs)
+		return UINT32_MAX;
+	sp = &s->procs[pproc];
+	if ((pos = position(sp, node)) == -1)
+		return UINT32_MAX;
+	e = sp->first + (uint32_t)pos;
+	return s->state[e] == TASK_WAITING ? UINT32_MAX : s->batch_of[e];
 }
 
 bool

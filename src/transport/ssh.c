@@ -61,6 +61,7 @@ job_free(struct ssh_transport *t, struct job *j, bool kill)
 		exec_stop(t, j, kill);
 	else if (j->kind == JOB_HTTP && !j->done)
 		http_probe_cancel(t->http, j->id);
+	transfer_release(t, j);
 	free(j->command);
 	free(j->log_path);
 	free(j->text);
@@ -142,7 +143,9 @@ ssh_start(struct transport *tp, const struct transport_action *a, char **err)
 	    INT64_MAX;
 	j->next_job = t->jobs;
 	t->jobs = j;
-	if (a->kind == TRANSPORT_WAIT || is_handover(a))
+	if (a->kind == TRANSPORT_COPY || a->backup != NULL)
+		rc = transfer_start(t, j, a, err);
+	else if (a->kind == TRANSPORT_WAIT || is_handover(a))
 		rc = local_start(t, j, a, err);
 	else if (a->url != NULL)
 		rc = http_start(t, j, a, err);
@@ -209,6 +212,11 @@ timed_out(struct ssh_transport *t, struct job *j)
 		http_probe_cancel(t->http, j->id);
 		job_finish(t, j, false, 1, "timed out after %s: no answer", d);
 		break;
+	case JOB_SFTP:
+		job_finish(t, j, false, 124, "timed out after %s: transfer "
+		    "to or from %s stopped", d, node_name(t, j->node));
+		transfer_release(t, j);
+		break;
 	default:
 		job_finish(t, j, false, 1, "timed out after %s", d);
 		break;
@@ -247,17 +255,21 @@ advance_all(struct ssh_transport *t)
 	int64_t now = time_mono_ms();
 	bool pending = false;
 
+	/* First: a restore whose files are back runs its command now. */
+	transfer_results(t);
 	for (uint32_t i = 0; i < t->cfg.inventory->count; i++)
 		if (t->nodes[i].state == SESSION_CONNECTING ||
 		    t->nodes[i].state == SESSION_AUTH)
 			session_advance(t, i);
+	sessions_ahead(t);
 	for (struct job *j = t->jobs; j != NULL; j = j->next_job) {
 		if (j->done)
 			continue;
 		if (j->kind == JOB_EXEC)
 			exec_advance(t, j);
-		else if (j->kind != JOB_HTTP)
+		else if (j->kind != JOB_HTTP && j->kind != JOB_SFTP)
 			local_advance(t, j, now);
+		transfer_advance(t, j);
 	}
 	http_results(t);
 	now = time_mono_ms();
@@ -307,7 +319,8 @@ poll_timeout(struct ssh_transport *t, int64_t deadline)
 		    deadline) : deadline - time_now_ms();
 	for (struct job *j = t->jobs; j != NULL; j = j->next_job) {
 		ms = min64(ms, j->deadline - now);
-		if (j->kind != JOB_EXEC && j->kind != JOB_HTTP)
+		if (j->kind != JOB_EXEC && j->kind != JOB_HTTP &&
+		    j->kind != JOB_SFTP)
 			ms = min64(ms, j->next - now);
 	}
 	for (uint32_t i = 0; i < t->cfg.inventory->count; i++)
@@ -328,11 +341,14 @@ static bool
 poll_sleep(struct ssh_transport *t, int64_t deadline, int wake_fd)
 {
 	size_t n = 0, count = t->cfg.inventory->count;
-	struct pollfd *fds = xcalloc(count + 1, sizeof *fds);
+	struct pollfd *fds = xcalloc(count + 2, sizeof *fds);
 	bool woken, *busy = xcalloc(count, sizeof *busy);
 
 	if (wake_fd >= 0)
 		fds[n++] = (struct pollfd){ .fd = wake_fd, .events = POLLIN };
+	if (transfer_poll_fd(t) >= 0)
+		fds[n++] = (struct pollfd){ .fd = transfer_poll_fd(t),
+		    .events = POLLIN };
 	for (struct job *j = t->jobs; j != NULL; j = j->next_job)
 		if (j->kind == JOB_EXEC && !j->done)
 			busy[j->node] = true;
@@ -389,6 +405,7 @@ ssh_probe(struct transport *tp, const struct transport_action *a)
 	case TRANSPORT_HEALTH:
 	case TRANSPORT_ALARMS:
 	case TRANSPORT_TEST:
+	case TRANSPORT_COPY:	/* the same file again: no harm */
 		return PROBE_NOT_DONE;
 	case TRANSPORT_HTTP:
 		return a->step == NULL || a->step->body == NULL ?
@@ -426,12 +443,14 @@ ssh_destroy(struct transport *tp)
 		 * longer waits for finishes on the node, as after a crash. */
 		job_free(t, j, false);
 	}
+	transfer_pool_free(t);
 	if (t->nodes != NULL)
 		reapers_flush(t);
 	for (uint32_t i = 0; t->nodes != NULL && i < t->cfg.inventory->count;
 	    i++)
 		if (t->nodes[i].session != NULL)
 			session_drop(t, i, "closing");
+	hostkeys_free(t);
 	free(t->nodes);
 	http_prober_free(t->http);
 	ssh_key_free(t->key);
@@ -439,6 +458,8 @@ ssh_destroy(struct transport *tp)
 	free(t->state_dir);
 	free(t->haproxy_socket);
 	free(t->haproxy_backend);
+	free(t->identity_file);
+	free(t->jump);
 	free(t);
 }
 
@@ -448,6 +469,7 @@ static const struct transport_ops ssh_ops = {
 	.cancel = ssh_cancel,
 	.wait = ssh_wait,
 	.probe = ssh_probe,
+	.hostkey_accept = hostkey_accept,
 	.destroy = ssh_destroy,
 };
 
@@ -490,6 +512,7 @@ config_take(struct ssh_transport *t, const struct ssh_transport_config *cfg,
     char **err)
 {
 	const char *home = getenv("HOME");
+	struct jump_host jump;
 
 	if (cfg->inventory == NULL || cfg->state_dir == NULL) {
 		*err = xstrdup("the ssh transport needs an inventory and a "
@@ -506,6 +529,15 @@ config_take(struct ssh_transport *t, const struct ssh_transport_config *cfg,
 		*err = xstrdup("no known_hosts file and no HOME to find one");
 		return -1;
 	}
+	if (cfg->jump != NULL && !jump_parse(cfg->jump, &jump)) {
+		*err = xasprintf("bad jump host \"%s\": [user@]host[:port]",
+		    cfg->jump);
+		return -1;
+	}
+	if (cfg->jump != NULL)
+		t->jump = xstrdup(cfg->jump);
+	if (cfg->identity_file != NULL)
+		t->identity_file = xstrdup(cfg->identity_file);
 	if ((cfg->haproxy_socket == NULL) != (cfg->haproxy_backend == NULL)) {
 		*err = xstrdup("the HAProxy handover needs both the admin "
 		    "socket and the backend");
@@ -532,8 +564,6 @@ ssh_transport_open(const struct ssh_transport_config *cfg, char **err)
 	}
 	t->nodes = xcalloc(cfg->inventory->count, sizeof *t->nodes);
 	t->http = http_prober_new(cfg->ca_file);
-	if (cfg->connect_ahead)
-		for (uint32_t i = 0; i < cfg->inventory->count; i++)
-			session_want(t, i);
+	sessions_ahead(t);
 	return &t->base;
 }

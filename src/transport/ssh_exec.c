@@ -23,7 +23,7 @@
 
 /* --- the command line ---------------------------------------------------- */
 
-static char *
+char *
 shell_quote(const char *s)
 {
 	size_t len = 2;
@@ -60,7 +60,7 @@ ssh_command_wrap(const char *cmd)
 
 /* --- the output log ------------------------------------------------------- */
 
-static char *
+char *
 safe_name(const char *s)
 {
 	char *out = xstrdup(s != NULL && *s != '\0' ? s : "step");
@@ -71,7 +71,7 @@ safe_name(const char *s)
 	return out;
 }
 
-static int
+int
 mkdir_one(const char *path, char **err)
 {
 	if (mkdir(path, 0700) == -1 && errno != EEXIST) {
@@ -142,6 +142,8 @@ output_add(struct job *j, const char *s, size_t n, int is_stderr)
 {
 	if (j->log != NULL)
 		fwrite(s, 1, n, j->log);
+	if (!is_stderr && j->stdout_copy != NULL)
+		fwrite(s, 1, n, j->stdout_copy);
 	tail_add(&j->tail[is_stderr], s, n);
 }
 

@@ -24,6 +24,10 @@ struct ssh_node {
 	ssh_session		 session;
 	enum session_state	 state;
 	int64_t			 deadline;	/* monotonic: connect timeout */
+	/* The unknown host key it offered last (type "" if none), kept
+	 * for the operator's decision with its known_hosts line. */
+	struct transport_hostkey unknown;
+	char			*unknown_entry;
 };
 
 enum job_kind {
@@ -32,6 +36,7 @@ enum job_kind {
 	JOB_TIMER,	/* a wait step, or a step with nothing to do */
 	JOB_DRAIN,	/* HAProxy: drain, then wait for no sessions */
 	JOB_ENABLE,	/* HAProxy: ready, then wait until it serves */
+	JOB_SFTP,	/* files on the transfer pool (ssh_transfer.c) */
 };
 
 enum exec_state {
@@ -75,6 +80,13 @@ struct job {
 	/* timers and handover */
 	char			*text;		/* a timer's result */
 	bool			 requested;	/* HAProxy was told */
+
+	/* transfers: a backup runs its command, then fetches its files; a
+	 * restore puts them back, then runs its command */
+	struct transfer		*xfer;		/* to do or on the pool */
+	bool			 queued;	/* xfer is the pool's now */
+	bool			 exec_after;	/* the command comes second */
+	FILE			*stdout_copy;	/* backup: the command's output */
 };
 
 /* A channel that kills a process group on a node; freed once closed.
@@ -99,23 +111,50 @@ struct ssh_transport {
 	char				*state_dir;
 	char				*haproxy_socket;
 	char				*haproxy_backend;
+	char				*identity_file;	/* for a jump host */
+	char				*jump;
 	ssh_key				 key;		/* NULL: the agent */
 	struct ssh_node			*nodes;
 	struct job			*jobs;
 	struct reaper			*reapers;
 	struct http_prober		*http;
+	struct transfer_pool		*pool;	/* from the first transfer */
+	uint32_t			 ahead;	/* next node to connect ahead */
 };
 
 /* ssh_session.c */
+/* A session's options and authentication, for the node's own session
+ * and the transfer sessions alike. */
+int	session_options_set(struct ssh_transport *, uint32_t node,
+	    ssh_session);
+int	session_authenticate(struct ssh_transport *, ssh_session);
 void	session_want(struct ssh_transport *, uint32_t node);
+/* connect_ahead: start the next handshakes, a few at a time. */
+void	sessions_ahead(struct ssh_transport *);
 void	session_advance(struct ssh_transport *, uint32_t node);
 void	session_drop(struct ssh_transport *, uint32_t node, const char *why);
 short	session_poll_events(const struct ssh_node *, bool busy);
+/* ssh_jump.c: into *cmd (malloc'd), the ProxyCommand that reaches the
+ * node through its jump host (its own, else the configured one), NULL
+ * when it has none; -1 when the jump host is not "[user@]host[:port]". */
+int	jump_command(const struct ssh_transport *, const struct node *,
+	    char **cmd);
 /* ssh_hostkey.c: 0 when the server's key is the one we know (or was
- * just recorded), else -1 with *err saying why, loudly for a change. */
+ * just recorded), else -1 with *err saying why, loudly for a change;
+ * an unknown key is kept in the node's unknown and unknown_entry. */
 int	hostkey_verify(struct ssh_transport *, uint32_t node, char **err);
+int	hostkey_accept(struct transport *, uint32_t node,
+	    const char *fingerprint, char **err);
+void	hostkeys_free(struct ssh_transport *);
 
 /* ssh_exec.c */
+/* s in single quotes for sh; malloc'd. */
+char	*shell_quote(const char *s);
+/* A node, step or item name as one file name (no '/', no leading
+ * '.'); malloc'd. */
+char	*safe_name(const char *s);
+/* A private directory (0700) unless there is one; 0, or -1 with *err. */
+int	mkdir_one(const char *path, char **err);
 int	exec_start(struct ssh_transport *, struct job *,
 	    const struct transport_action *, char **err);
 void	exec_advance(struct ssh_transport *, struct job *);
@@ -132,6 +171,63 @@ bool	reapers_pending(const struct ssh_transport *);
 int	local_start(struct ssh_transport *, struct job *,
 	    const struct transport_action *, char **err);
 void	local_advance(struct ssh_transport *, struct job *, int64_t now);
+
+/* ssh_transfer.c: files over SFTP. libssh's SFTP blocks, so each
+ * transfer runs on one of a few worker threads, on a session of its
+ * own; its end comes back through a pipe in wait()'s poll. */
+enum transfer_op {
+	TRANSFER_COPY,		/* a version file to the node */
+	TRANSFER_BACKUP,	/* the item's files to the state directory */
+	TRANSFER_RESTORE,	/* ... and back */
+};
+
+struct transfer {
+	uint64_t		 id;
+	uint32_t		 node;
+	enum transfer_op	 op;
+	char			*local;		/* copy: the file; else the
+						 * item's backup directory */
+	char			*remote;	/* copy: dest; restore: where
+						 * the saved output goes */
+	char			*sha256;	/* copy: what dest must be */
+	struct strv		 files;		/* backup: remote paths */
+	/* The key the node's command session verified: the transfer's
+	 * session must meet the same one. */
+	ssh_key			 host_key;
+	int64_t			 timeout_ms;
+	/* the outcome */
+	bool			 ok;
+	int			 exit_code;
+	char			 message[160];
+	/* under the pool's lock */
+	bool			 cancelled;
+	int			 fd;		/* its socket; -1: none */
+	struct transfer		*next;
+};
+
+int	transfer_start(struct ssh_transport *, struct job *,
+	    const struct transport_action *, char **err);
+/* Hand the job's transfer to the pool once its node's session is up;
+ * after a backup's command, go on with its files. */
+void	transfer_advance(struct ssh_transport *, struct job *);
+/* The job's node session is gone: a transfer not yet handed over
+ * fails, or waits for a new session (was_ready, once). */
+bool	transfer_session_lost(struct ssh_transport *, struct job *,
+	    bool was_ready, const char *why);
+void	transfer_release(struct ssh_transport *, struct job *);
+int	transfer_poll_fd(const struct ssh_transport *);
+/* Remove a local tree if there is one; 0, or -1 with *err. */
+int	tree_remove(const char *path, char **err);
+void	transfer_results(struct ssh_transport *);
+void	transfer_pool_free(struct ssh_transport *);
+/* The worker's side: under the pool's lock, the socket to shut down
+ * if the transfer is cancelled; false when it already is. */
+bool	transfer_fd_set(struct ssh_transport *, struct transfer *, int fd);
+void	transfer_failed(struct transfer *, int exit_code, const char *fmt,
+	    ...) __attribute__((format(printf, 3, 4)));
+
+/* ssh_sftp.c: one transfer, start to end, on a worker thread */
+void	sftp_transfer_run(struct ssh_transport *, struct transfer *);
 
 /* ssh.c */
 void	job_finish(struct ssh_transport *, struct job *, bool ok,

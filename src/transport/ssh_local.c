@@ -12,8 +12,10 @@
 #include "escalator/util.h"
 #include "ssh_impl.h"
 
-/* How often a drain or an enable asks HAProxy how it is going. */
-#define HANDOVER_POLL_MS	100
+/* How often a drain or an enable asks HAProxy how it is going: the
+ * admin socket answers in well under a millisecond, and every poll
+ * period is added, half of it on average, to each node's handover. */
+#define HANDOVER_POLL_MS	20
 
 static int64_t
 wait_ms(const struct step *s)

@@ -13,13 +13,25 @@
 #include "ssh_impl.h"
 
 #define DEFAULT_CONNECT_TIMEOUT_MS	15000
+#define AHEAD_HANDSHAKES		4
 
-static int
-options_set(struct ssh_transport *t, const struct node *n, ssh_session s)
+int
+session_options_set(struct ssh_transport *t, uint32_t node, ssh_session s)
 {
+	const struct node *n = &t->cfg.inventory->nodes[node];
 	int port = n->port > 0 ? n->port : 22;
+	char *jump;
 	bool no = false;
+	int rc;
 
+	if (jump_command(t, n, &jump) == -1)
+		return -1;
+	if (jump != NULL) {
+		rc = ssh_options_set(s, SSH_OPTIONS_PROXYCOMMAND, jump);
+		free(jump);
+		if (rc < 0)
+			return -1;
+	}
 	return ssh_options_set(s, SSH_OPTIONS_HOST, n->address != NULL ?
 	    n->address : n->name) < 0 ||
 	    ssh_options_set(s, SSH_OPTIONS_PORT, &port) < 0 ||
@@ -44,8 +56,7 @@ session_want(struct ssh_transport *t, uint32_t node)
 		return;
 	if ((sn->session = ssh_new()) == NULL)
 		abort();
-	if (options_set(t, &t->cfg.inventory->nodes[node], sn->session) ==
-	    -1) {
+	if (session_options_set(t, node, sn->session) == -1) {
 		char *why = xasprintf("%s: bad SSH options: %s",
 		    node_name(t, node), ssh_get_error(sn->session));
 
@@ -59,6 +70,27 @@ session_want(struct ssh_transport *t, uint32_t node)
 	session_advance(t, node);
 }
 
+/* Handshakes ahead of need run a few at a time, in inventory order: a
+ * step that needs its node now starts its own at once instead of
+ * queueing behind every other node's key exchange for the CPU, and the
+ * later nodes' sessions still open while the first ones work. */
+void
+sessions_ahead(struct ssh_transport *t)
+{
+	uint32_t count = t->cfg.inventory->count, busy = 0;
+
+	if (!t->cfg.connect_ahead)
+		return;
+	for (uint32_t i = 0; i < count; i++)
+		busy += t->nodes[i].state == SESSION_CONNECTING ||
+		    t->nodes[i].state == SESSION_AUTH;
+	for (; t->ahead < count && busy < AHEAD_HANDSHAKES; t->ahead++)
+		if (t->nodes[t->ahead].state == SESSION_NONE) {
+			session_want(t, t->ahead);
+			busy++;
+		}
+}
+
 /* Fail every action that needs the node's session, then close it. */
 void
 session_drop(struct ssh_transport *t, uint32_t node, const char *why)
@@ -69,6 +101,9 @@ session_drop(struct ssh_transport *t, uint32_t node, const char *why)
 	for (struct job *j = t->jobs; j != NULL; j = j->next_job)
 		if (j->node == node && j->kind == JOB_EXEC && !j->done &&
 		    exec_session_lost(t, j, was_ready, why))
+			again = true;
+		else if (j->node == node && j->kind == JOB_SFTP && !j->done &&
+		    transfer_session_lost(t, j, was_ready, why))
 			again = true;
 	reapers_drop(t, node);
 	if (sn->session != NULL) {
@@ -91,8 +126,24 @@ session_fail(struct ssh_transport *t, uint32_t node, const char *what)
 	free(why);
 }
 
-static int
-authenticate(struct ssh_transport *t, ssh_session s)
+/* A refused host key fails the node's commands; an unknown one goes
+ * with their results, for the operator to accept. */
+static void
+session_refuse(struct ssh_transport *t, uint32_t node, const char *why)
+{
+	const struct transport_hostkey *k = &t->nodes[node].unknown;
+
+	/* The jobs that session_drop() fails: those on this session. */
+	for (struct job *j = t->jobs; j != NULL; j = j->next_job)
+		if (j->node == node && !j->done && k->type[0] != '\0' &&
+		    (j->kind == JOB_EXEC || (j->kind == JOB_SFTP &&
+		    !j->queued)))
+			j->result.hostkey = *k;
+	session_drop(t, node, why);
+}
+
+int
+session_authenticate(struct ssh_transport *t, ssh_session s)
 {
 	if (t->key != NULL)
 		return ssh_userauth_publickey(s, NULL, t->key);
@@ -114,14 +165,15 @@ session_advance(struct ssh_transport *t, uint32_t node)
 			return;
 		}
 		if (hostkey_verify(t, node, &err) == -1) {
-			session_drop(t, node, err);
+			session_refuse(t, node, err);
 			free(err);
 			return;
 		}
 		sn->state = SESSION_AUTH;
 	}
 	if (sn->state == SESSION_AUTH) {
-		if ((rc = authenticate(t, sn->session)) == SSH_AUTH_AGAIN)
+		if ((rc = session_authenticate(t, sn->session)) ==
+		    SSH_AUTH_AGAIN)
 			goto pending;
 		if (rc != SSH_AUTH_SUCCESS) {
 			session_fail(t, node, rc == SSH_AUTH_ERROR ?

@@ -1,8 +1,9 @@
 #!/bin/sh
 # Golden screens: the real console in tmux at a fixed size, TERM, TZ and
 # HOME, on the simulator in virtual time with a fixed seed; scripted keys;
-# the screen captured as text when a marker shows and the screen has
-# settled, and compared with tests/ui/NAME.txt.
+# the screen captured as text once the console says it is at rest (its
+# ready file, ESCALATOR_READY_FILE in doc/console.md), and compared with
+# tests/ui/NAME.txt.
 #
 #   golden.sh [--regen] [SCENARIO...]
 #
@@ -17,7 +18,7 @@
 #   wait TEXT        until TEXT is on screen (else fail)
 #   gone TEXT        until TEXT is off screen
 #   resize COLS ROWS the terminal changes size
-#   snap NAME        settle, then compare the screen with NAME.txt
+#   snap NAME        wait for rest, then compare the screen with NAME.txt
 #   snapattr NAME    the same, with the attributes (capture-pane -e)
 #   stderr TEXT      the console's stderr will hold TEXT (else: empty)
 #   signal SIG       send SIG to the console process (by its pid)
@@ -38,9 +39,12 @@ timeout=${GOLDEN_TIMEOUT:-30}
 failed=0
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/escalator-golden.XXXXXX")
-sock=escalator-golden-$$
-trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
-tm() { tmux -L "$sock" -f /dev/null "$@"; }
+# the server's socket in tmp: it goes with it
+trap 'tm kill-server 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
+tm() { tmux -S "$tmp/tmux" -f /dev/null "$@"; }
+# One server for every scenario: one that exits with its last session
+# may still be leaving when the next scenario starts.
+tm start-server \; set-option -s exit-empty off
 
 fail() {
 	echo "FAIL $scenario: $*"
@@ -103,32 +107,65 @@ poll() {
 	return 1
 }
 
-# Two captures 300 ms apart alike: the console has drawn what it got.
-# When it never settles, the last two captures say what kept moving.
-settle() {
-	prev= n=0
-	while [ $n -lt $((timeout * 4)) ]; do
-		# the x keeps a blank screen from looking like no capture yet
-		cur=x$(screen | mask)
-		[ -n "$prev" ] && [ "$cur" = "$prev" ] && return 0
-		prev=$cur
-		sleep 0.3
+# The console's ready file: "COUNT KEYS COLS ROWS", rewritten each time
+# it comes to rest (input read, engine events taken, screen drawn, the
+# engine idle). 0 0 0 0 before the first.
+ready_read() {
+	r_count=0 r_keys=0 r_cols=0 r_rows=0
+	[ -s "$dir/ready" ] && read -r r_count r_keys r_cols r_rows <"$dir/ready"
+	:
+}
+
+# Before keys or a resize go: what the console said last, to wait past.
+sending() {
+	ready_read
+	count0=$r_count
+}
+
+# At rest after everything sent: the count has moved past its value
+# when the last keys went, every key sent has been read, and the screen
+# drawn has the terminal's size.
+rested() {
+	n=0
+	while [ $n -lt $((timeout * 20)) ]; do
+		ready_read
+		[ "$r_count" -gt "$count0" ] && [ "$r_keys" -ge "$sent" ] &&
+		    [ "$r_cols" = "$cols" ] && [ "$r_rows" = "$rows" ] &&
+		    return 0
+		sleep 0.05
 		n=$((n + 1))
 	done
-	echo "$prev" >"$dir/unsettled.1"
-	screen | mask >"$dir/unsettled.2"
-	diff "$dir/unsettled.1" "$dir/unsettled.2"
+	echo "ready file: $r_count $r_keys $r_cols $r_rows; wanted a count" \
+	    "past $count0, $sent keys, ${cols}x$rows"
+	return 1
+}
+
+# The console has written its screen; tmux reads it from the pane in
+# chunks, so the capture is whole once two in a row agree.
+settle() {
+	rested || return 1
+	prev= n=0
+	while [ $n -lt $((timeout * 20)) ]; do
+		# the x keeps a blank screen from looking like no capture yet
+		cur=x$(screen | mask)
+		[ "$cur" = "$prev" ] && return 0
+		prev=$cur
+		sleep 0.05
+		n=$((n + 1))
+	done
 	return 1
 }
 
 start() {
-	rm -f "$dir/exit" "$dir/stderr" "$dir/pid"
+	rm -f "$dir/exit" "$dir/stderr" "$dir/pid" "$dir/ready"
+	sent=0 count0=0
 	cat >"$dir/run.sh" <<RUN
 cd "$dir" || exit 1
 # the console keeps this shell's pid (exec), for signal
 sh -c 'echo \$\$ >"$dir/pid"; exec "\$@"' sh \
     env -u NO_COLOR -u XDG_CONFIG_HOME -u TMUX TERM=xterm-256color \
-    LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC HOME="$dir" $envs \
+    LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC HOME="$dir" \
+    ESCALATOR_READY_FILE="$dir/ready" $envs \
     "$ESCALATOR" --virtual-time --seed 1 --operator alice --state-dir st \
     $args 2>"$dir/stderr"
 echo \$? >"$dir/exit"
@@ -177,11 +214,11 @@ exited() {
 
 # q, then y if it asks: work may be running or not at that moment.
 quit() {
-	tm send-keys -t golden q
+	send q
 	n=0
 	while [ ! -s "$dir/exit" ] && [ $n -lt $((timeout * 10)) ]; do
 		if screen | grep -qF "Quit?"; then
-			tm send-keys -t golden y
+			send y
 			return
 		fi
 		sleep 0.1
@@ -201,11 +238,18 @@ restored() {
 	    fail "the cursor is still hidden"
 }
 
+# Keys, counted as the console counts what it reads: one per name.
+send() {
+	sending
+	sent=$((sent + $#))
+	tm send-keys -t golden "$@"
+}
+
 run_scenario() {
 	scenario=$1
 	dir=$tmp/$scenario
 	mkdir -p "$dir"
-	args= envs= cols=100 rows=30 attrs= want_stderr=
+	args= envs= cols=100 rows=30 attrs= want_stderr= sent=0 count0=0
 	while read -r cmd rest; do
 		case $cmd in
 		''|'#'*) ;;
@@ -213,11 +257,13 @@ run_scenario() {
 		env) envs="$envs $rest" ;;
 		size) set -- $rest; cols=$1 rows=$2 ;;
 		start) start ;;
-		keys) eval "tm send-keys -t golden $rest" ;;
-		type) tm send-keys -t golden -l "$rest" ;;
+		keys) eval "send $rest" ;;
+		type) sending; sent=$((sent + ${#rest}))
+			tm send-keys -t golden -l "$rest" ;;
 		wait) poll yes "$rest" || { fail "never saw: $rest"; screen; break; } ;;
 		gone) poll no "$rest" || { fail "still there: $rest"; screen; break; } ;;
-		resize) set -- $rest; tm resize-window -t golden -x "$1" -y "$2" ;;
+		resize) set -- $rest; sending; cols=$1 rows=$2
+			tm resize-window -t golden -x "$1" -y "$2" ;;
 		snap) attrs= canon=cat; snap "$rest" ;;
 		snapattr) attrs=-e canon=cells; snap "$rest"; attrs= ;;
 		stderr) want_stderr=$rest ;;

@@ -1,0 +1,62 @@
+/* The transfer workers' SFTP helpers, shared by ssh_sftp*.c. */
+#ifndef ESCALATOR_SSH_SFTP_H
+#define ESCALATOR_SSH_SFTP_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include <libssh/sftp.h>
+#include <openssl/evp.h>
+
+#include "ssh_impl.h"
+
+/* What names the files of a backup inside its item directory. */
+#define BACKUP_FILES	"files"		/* the node's paths under it */
+#define BACKUP_OUTPUT	"output"	/* the command's stdout */
+#define BACKUP_ENTRIES	"ENTRIES"	/* type, mode, path, link target */
+#define BACKUP_MANIFEST	"MANIFEST.sha256"
+/* Beside a file being written on the node, renamed over it when whole. */
+#define TMP_SUFFIX	".escalator-tmp"
+#define CHUNK		32768
+
+struct sftp_conn {
+	struct transfer	*x;
+	const char	*node;		/* its name, for messages */
+	ssh_session	 session;
+	sftp_session	 sftp;
+};
+
+/* What went wrong on the connection, for messages. */
+const char	*sftp_error_text(const struct sftp_conn *);
+/* Fail the transfer for path: 255 when the connection is gone. */
+void	sftp_fail(struct sftp_conn *, const char *what, const char *path);
+
+/* sha256 as 64 hex digits into out[65]. */
+void	sha256_hex(EVP_MD_CTX *, char out[65]);
+EVP_MD_CTX *sha256_new(void);
+
+/* Rename tmp over dest, which may exist (SFTP's own rename refuses
+ * that: then mv on the node does it). 0, or -1 with the transfer
+ * failed. */
+int	sftp_replace(struct sftp_conn *, const char *tmp, const char *dest);
+/* Write local to remote atomically (remote.tmp, then a rename), with
+ * mode; the copy on the node is read back and must hash to sha256.
+ * 0, or -1 with the transfer failed. */
+int	sftp_put_verified(struct sftp_conn *, const char *local,
+	    const char *remote, mode_t mode, const char *sha256);
+
+/* Local files: sha256 (-1 with errno), fsync by path. */
+int	file_sha256(const char *path, char out[65]);
+int	fsync_path(const char *path);
+
+/* ssh_sftp_backup.c */
+int	sftp_backup(struct sftp_conn *);
+
+/* ssh_sftp_restore.c: what to put back, checked against the manifest
+ * before anything is written (NULL: refused, the transfer failed). */
+struct restore_plan;
+struct restore_plan *restore_verify(struct transfer *, const char *node);
+int	restore_apply(struct sftp_conn *, const struct restore_plan *);
+void	restore_plan_free(struct restore_plan *);
+
+#endif

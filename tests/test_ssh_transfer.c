@@ -1,0 +1,722 @@
+/*
+ * Files over SFTP against a real OpenSSH server on a loopback port:
+ * version files copied and checked on the node, a backup of a tree
+ * with a link and a command's output with its manifest, a restore
+ * after the node's files changed, a tampered backup refused with the
+ * node untouched, transfers whose connection drops or hangs. Then the
+ * same through `escalator run --ssh`: a wrong sha256 stops preparation
+ * with nothing copied; a failing step restores the backup.
+ * The node is this machine, as the user running the test: its "remote"
+ * files live in the scratch directory. Skipped (77) without sshd.
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <pwd.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "escalator/ssh_transport.h"
+#include "escalator/util.h"
+#include "net_util.h"
+
+#define NODES		2
+#define RESULT_MS	60000	/* a guard against a hang, not a timing */
+
+struct fixture {
+	char		*dir;
+	int		 port;
+	pid_t		 sshd;
+	pid_t		 jump_sshd;	/* the jump host's, while it runs */
+	char		*user;
+	struct node	 nodes[NODES];
+	struct inventory inv;
+	uint64_t	 next_id;
+};
+
+static struct fixture fx;
+
+static char *
+path(const char *name)
+{
+	return xasprintf("%s/%s", fx.dir, name);
+}
+
+static int
+group_setup(void **state)
+{
+	struct passwd *pw = getpwuid(getuid());
+
+	(void)state;
+	if (access(NET_SSHD, X_OK) != 0) {
+		fprintf(stderr, "sshd is not installed: skipped\n");
+		exit(77);
+	}
+	if (getuid() == 0)
+		mkdir("/run/sshd", 0755);	/* privilege separation */
+	fx.dir = net_tmpdir();
+	fx.port = net_free_port();
+	fx.user = xstrdup(pw != NULL ? pw->pw_name : "root");
+	/* id_drop's sessions kill their own server process: the connection
+	 * drops; id_hang's never answer. */
+	if (net_sh("cd %s && for k in host_key id id_drop id_hang; do "
+	    "ssh-keygen -q -t ed25519 -N '' -C test -f $k || exit 1; done && "
+	    "{ cat id.pub; printf 'command=\"kill -9 $PPID\" '; "
+	    "cat id_drop.pub; printf 'command=\"sleep 600\" '; "
+	    "cat id_hang.pub; } > authorized_keys && "
+	    "printf '[127.0.0.1]:%d ' > known_hosts && "
+	    "cut -d' ' -f1,2 host_key.pub >> known_hosts && mkdir state node",
+	    fx.dir, fx.port) != 0)
+		return -1;
+	for (int i = 0; i < NODES; i++) {
+		fx.nodes[i].name = xasprintf("n%d", i + 1);
+		fx.nodes[i].address = xstrdup("127.0.0.1");
+		fx.nodes[i].port = fx.port;
+		fx.nodes[i].user = xstrdup(fx.user);
+	}
+	fx.inv.nodes = fx.nodes;
+	fx.inv.count = NODES;
+	return net_sshd_start(fx.dir, fx.port, "host_key", &fx.sshd);
+}
+
+static int
+group_teardown(void **state)
+{
+	(void)state;
+	net_stop(fx.sshd);
+	if (fx.jump_sshd > 0)
+		net_stop(fx.jump_sshd);
+	for (int i = 0; i < NODES; i++) {
+		free(fx.nodes[i].name);
+		free(fx.nodes[i].address);
+		free(fx.nodes[i].user);
+	}
+	free(fx.user);
+	net_rmtree(fx.dir);
+	return 0;
+}
+
+static struct transport *
+tp_open_on(const char *identity, const char *known_hosts,
+    const struct inventory *inv)
+{
+	char *id = path(identity), *kh = path(known_hosts),
+	    *state = path("state"), *err = NULL;
+	struct ssh_transport_config cfg = {
+		.inventory = inv,
+		.state_dir = state,
+		.identity_file = id,
+		.known_hosts = kh,
+		.connect_timeout_ms = 10000,
+	};
+	struct transport *t = ssh_transport_open(&cfg, &err);
+
+	if (t == NULL)
+		fail_msg("ssh_transport_open: %s", err);
+	free(id);
+	free(kh);
+	free(state);
+	return t;
+}
+
+static struct transport *
+tp_open(const char *identity)
+{
+	return tp_open_on(identity, "known_hosts", &fx.inv);
+}
+
+static struct transport_result
+act(struct transport *t, struct transport_action *a, int64_t timeout_ms)
+{
+	struct step s = { .timeout_ms = timeout_ms };
+	struct transport_result r;
+	int64_t until = time_now_ms() + RESULT_MS;
+	char *err = NULL;
+
+	a->id = ++fx.next_id;
+	a->step = &s;
+	a->attempt = 1;
+	if (t->ops->start(t, a, &err) == -1)
+		fail_msg("start: %s", err);
+	memset(&r, 0, sizeof r);
+	while (time_now_ms() < until)
+		if (t->ops->wait(t, until, -1, &r, 1) == 1 && r.id == a->id) {
+			fprintf(stderr, "%s: %s, %d: %s\n", a->name,
+			    r.status == TRANSPORT_OK ? "ok" : "failed",
+			    r.exit_code, r.output);
+			return r;
+		}
+	fail_msg("no result for %s in %d ms", a->name, RESULT_MS);
+	return r;
+}
+
+/* The sha256 of a file, as sha256sum prints it; malloc'd. */
+static char *
+sha256_of(const char *file)
+{
+	char *out = path("sum.out"), *text, *sum;
+
+	assert_int_equal(net_sh("sha256sum '%s' | cut -c1-64 > %s", file,
+	    out), 0);
+	text = net_slurp(out);
+	assert_non_null(text);
+	sum = xasprintf("%.64s", text);
+	free(text);
+	free(out);
+	return sum;
+}
+
+static unsigned
+mode_of(const char *file)
+{
+	struct stat st;
+
+	assert_int_equal(lstat(file, &st), 0);
+	return st.st_mode & 07777;
+}
+
+static void
+assert_file_is(const char *file, const char *want)
+{
+	char *text = net_slurp(file);
+
+	if (text == NULL)
+		fail_msg("%s: cannot read", file);
+	assert_string_equal(text, want);
+	free(text);
+}
+
+/* --- version files ------------------------------------------------------- */
+
+static void
+test_copy_version_file(void **state)
+{
+	struct transport *t = tp_open("id");
+	char *src = path("app.tar"), *dest = path("node/app.tar");
+	struct version_file v = { .path = "app.tar", .source = src,
+	    .dest = dest };
+	struct transport_action a = { .kind = TRANSPORT_COPY, .node = 1,
+	    .name = "copy:app", .version_file = &v };
+	struct transport_result r;
+	char *tmp = xasprintf("%s.escalator-tmp", dest);
+
+	(void)state;
+	assert_int_equal(net_sh("head -c 300000 /dev/urandom > %s && "
+	    "chmod 750 %s", src, src), 0);
+	v.sha256 = sha256_of(src);
+	r = act(t, &a, 30000);
+	assert_int_equal(r.status, TRANSPORT_OK);
+	assert_non_null(strstr(r.output, "sha256 checked"));
+	assert_int_equal(net_sh("cmp -s %s %s", src, dest), 0);
+	assert_int_equal(mode_of(dest), 0750);
+	assert_false(net_exists(tmp));
+
+	/* A file that is not what the campaign says never takes the place
+	 * of the one there. */
+	free(v.sha256);
+	v.sha256 = xstrdup("00000000000000000000000000000000"
+	    "00000000000000000000000000000000");
+	assert_int_equal(net_sh("echo older > %s", dest), 0);
+	r = act(t, &a, 30000);
+	assert_int_equal(r.status, TRANSPORT_FAILED);
+	assert_non_null(strstr(r.output, "not put in place"));
+	assert_file_is(dest, "older\n");
+	assert_false(net_exists(tmp));
+	t->ops->destroy(t);
+	free(v.sha256);
+	free(tmp);
+	free(src);
+	free(dest);
+}
+
+/* --- backup and restore ---------------------------------------------------- */
+
+struct item {
+	char			*root;		/* the node's tree */
+	char			*dump;		/* what the command prints */
+	char			*restored;	/* where restore writes it */
+	struct backup_item	 b;
+	char			*backup;	/* its local directory */
+};
+
+static void
+item_make(struct item *it, const char *name)
+{
+	memset(it, 0, sizeof *it);
+	it->root = xasprintf("%s/node/%s", fx.dir, name);
+	it->dump = xasprintf("%s/node/%s.db", fx.dir, name);
+	it->restored = xasprintf("%s/node/%s.restored", fx.dir, name);
+	it->backup = xasprintf("%s/state/backup/n1/%s", fx.dir, name);
+	it->b.name = xstrdup(name);
+	strv_push(&it->b.files, it->root);
+	it->b.command = xasprintf("cat %s; echo noise >&2", it->dump);
+	it->b.restore = xasprintf("cat > %s", it->restored);
+	assert_int_equal(net_sh("mkdir -p %s/sub && cd %s && "
+	    "printf 'key = 1\\n' > conf && chmod 640 conf && "
+	    "printf data > sub/data && chmod 751 sub && ln -s conf link && "
+	    "printf 'row 1\\nrow 2\\n' > %s", it->root, it->root, it->dump),
+	    0);
+}
+
+static void
+item_free(struct item *it)
+{
+	free(it->root);
+	free(it->dump);
+	free(it->restored);
+	free(it->backup);
+	free(it->b.name);
+	strv_free(&it->b.files);
+	free(it->b.command);
+	free(it->b.restore);
+}
+
+static struct transport_result
+backup_run(struct transport *t, struct item *it, bool restore)
+{
+	struct transport_action a = {
+		.kind = restore ? TRANSPORT_RESTORE : TRANSPORT_BACKUP,
+		.node = 0, .name = restore ? "restore:x" : "backup:x",
+		.item = it->b.name, .backup = &it->b,
+		.command = restore ? it->b.restore : it->b.command,
+	};
+
+	return act(t, &a, 30000);
+}
+
+/* A file of the backup, by its path on the node under the item's root. */
+static char *
+saved(const struct item *it, const char *rel)
+{
+	return xasprintf("%s/files%s/%s", it->backup, it->root, rel);
+}
+
+static void
+test_backup_tree_and_output(void **state)
+{
+	struct transport *t = tp_open("id");
+	struct transport_result r;
+	struct item it;
+	char *conf, *link, *data, *target, *entries, *manifest, *line;
+	ssize_t n;
+	char buf[64];
+
+	(void)state;
+	item_make(&it, "tree");
+	r = backup_run(t, &it, false);
+	assert_int_equal(r.status, TRANSPORT_OK);
+	conf = saved(&it, "conf");
+	link = saved(&it, "link");
+	data = saved(&it, "sub/data");
+	assert_file_is(conf, "key = 1\n");
+	assert_file_is(data, "data");
+	/* Private here; the node's modes are in ENTRIES. */
+	assert_int_equal(mode_of(conf), 0600);
+	assert_int_equal(mode_of(it.backup), 0700);
+	n = readlink(link, buf, sizeof buf - 1);
+	assert_int_equal(n, 4);
+	buf[n] = '\0';
+	assert_string_equal(buf, "conf");
+	/* stdout alone is the output; stderr went to the step's log. */
+	target = xasprintf("%s/output", it.backup);
+	assert_file_is(target, "row 1\nrow 2\n");
+	free(target);
+	entries = xasprintf("%s/ENTRIES", it.backup);
+	line = xasprintf("grep -qx 'f	0640	%s/conf' %s && grep -qx "
+	    "'d	0751	%s/sub' %s && grep -qx 'l	0777	%s/link	conf' %s",
+	    it.root, entries, it.root, entries, it.root, entries);
+	assert_int_equal(net_sh("%s", line), 0);
+	free(line);
+	/* The manifest is sha256sum's and covers every file. */
+	manifest = xasprintf("%s/MANIFEST.sha256", it.backup);
+	assert_int_equal(mode_of(manifest), 0600);
+	assert_int_equal(net_sh("cd %s && sha256sum --quiet -c "
+	    "MANIFEST.sha256 && test $(wc -l < MANIFEST.sha256) -eq 4 && "
+	    "grep -q '  output$' MANIFEST.sha256 && grep -q '  ENTRIES$' "
+	    "MANIFEST.sha256 && grep -q '  files%s/sub/data$' "
+	    "MANIFEST.sha256", it.backup, it.root), 0);
+	assert_false(net_exists(target = xasprintf("%s.partial",
+	    it.backup)));
+	free(target);
+	t->ops->destroy(t);
+	free(conf);
+	free(link);
+	free(data);
+	free(entries);
+	free(manifest);
+	item_free(&it);
+}
+
+/* A command's output alone, and back on the restore's stdin. */
+static void
+test_backup_command_only(void **state)
+{
+	struct transport *t = tp_open("id");
+	struct item it;
+
+	(void)state;
+	item_make(&it, "dump");
+	strv_free(&it.b.files);
+	assert_int_equal(backup_run(t, &it, false).status, TRANSPORT_OK);
+	assert_int_equal(net_sh("cd %s && sha256sum --quiet -c "
+	    "MANIFEST.sha256 && test $(wc -l < MANIFEST.sha256) -eq 2 && "
+	    "test ! -e files", it.backup), 0);
+	assert_int_equal(backup_run(t, &it, true).status, TRANSPORT_OK);
+	assert_file_is(it.restored, "row 1\nrow 2\n");
+	t->ops->destroy(t);
+	item_free(&it);
+}
+
+static void
+test_restore_after_change(void **state)
+{
+	struct transport *t = tp_open("id");
+	struct transport_result r;
+	struct item it;
+	char *f;
+
+	(void)state;
+	item_make(&it, "changed");
+	r = backup_run(t, &it, false);
+	assert_int_equal(r.status, TRANSPORT_OK);
+	/* The upgrade changes, removes and adds. */
+	assert_int_equal(net_sh("cd %s && printf 'key = 2\\n' > conf && "
+	    "chmod 600 conf && rm -r link sub && touch new", it.root), 0);
+	r = backup_run(t, &it, true);
+	assert_int_equal(r.status, TRANSPORT_OK);
+	f = xasprintf("%s/conf", it.root);
+	assert_file_is(f, "key = 1\n");
+	assert_int_equal(mode_of(f), 0640);
+	free(f);
+	f = xasprintf("%s/sub/data", it.root);
+	assert_file_is(f, "data");
+	free(f);
+	f = xasprintf("%s/sub", it.root);
+	assert_int_equal(mode_of(f), 0751);
+	free(f);
+	assert_int_equal(net_sh("test \"$(readlink %s/link)\" = conf && "
+	    "test -e %s/new", it.root, it.root), 0);
+	/* The restore command had the saved output on its stdin. */
+	assert_file_is(it.restored, "row 1\nrow 2\n");
+	assert_int_equal(net_sh("ls -a ~ | grep -q escalator-restore"), 1);
+	assert_int_equal(net_sh("find %s -name '*.escalator-tmp' | grep -q .",
+	    it.root), 1);
+	t->ops->destroy(t);
+	item_free(&it);
+}
+
+static void
+test_restore_refuses_tampered_backup(void **state)
+{
+	struct transport *t = tp_open("id");
+	struct transport_result r;
+	struct item it;
+	char *conf, *copy, *node_conf, *node_data = NULL;
+
+	(void)state;
+	item_make(&it, "tampered");
+	r = backup_run(t, &it, false);
+	assert_int_equal(r.status, TRANSPORT_OK);
+	node_conf = xasprintf("%s/conf", it.root);
+	assert_int_equal(net_sh("printf 'key = 2\\n' > %s && rm %s/sub/data",
+	    node_conf, it.root), 0);
+	conf = saved(&it, "conf");
+	copy = xasprintf("%s.good", conf);
+	assert_int_equal(net_sh("cp -p %s %s && echo x >> %s", conf, copy,
+	    conf), 0);
+	r = backup_run(t, &it, true);
+	assert_int_equal(r.status, TRANSPORT_FAILED);
+	assert_non_null(strstr(r.output, "restore refused"));
+	assert_file_is(node_conf, "key = 2\n");
+	assert_false(net_exists(it.restored));
+	assert_int_equal(net_sh("test -e %s/sub/data", it.root), 1);
+
+	/* A file of the backup gone: refused the same way. */
+	free(node_data);
+	node_data = saved(&it, "sub/data");
+	assert_int_equal(net_sh("mv %s %s && rm %s", copy, conf, node_data),
+	    0);
+	r = backup_run(t, &it, true);
+	assert_int_equal(r.status, TRANSPORT_FAILED);
+	assert_non_null(strstr(r.output, "restore refused"));
+	assert_file_is(node_conf, "key = 2\n");
+	assert_false(net_exists(it.restored));
+	t->ops->destroy(t);
+	free(conf);
+	free(copy);
+	free(node_conf);
+	free(node_data);
+	item_free(&it);
+}
+
+/* --- connections that fail -------------------------------------------------- */
+
+static void
+test_transfer_connection_dropped(void **state)
+{
+	struct transport *t = tp_open("id_drop");
+	char *src = path("small"), *dest = path("node/dropped");
+	struct version_file v = { .path = "small", .source = src,
+	    .dest = dest };
+	struct transport_action a = { .kind = TRANSPORT_COPY, .node = 0,
+	    .name = "copy:dropped", .version_file = &v };
+	struct transport_result r;
+
+	(void)state;
+	assert_int_equal(net_sh("echo small > %s", src), 0);
+	v.sha256 = sha256_of(src);
+	r = act(t, &a, 30000);
+	assert_int_equal(r.status, TRANSPORT_FAILED);
+	assert_int_equal(r.exit_code, 255);
+	assert_false(net_exists(dest));
+	t->ops->destroy(t);
+	free(v.sha256);
+	free(src);
+	free(dest);
+}
+
+static void
+test_transfer_hang_times_out(void **state)
+{
+	struct transport *t = tp_open("id_hang");
+	char *src = path("small2"), *dest = path("node/hung");
+	struct version_file v = { .path = "small2", .source = src,
+	    .dest = dest };
+	struct transport_action a = { .kind = TRANSPORT_COPY, .node = 1,
+	    .name = "copy:hung", .version_file = &v };
+	struct transport_result r;
+
+	(void)state;
+	assert_int_equal(net_sh("echo small > %s", src), 0);
+	v.sha256 = sha256_of(src);
+	r = act(t, &a, 1500);
+	assert_int_equal(r.status, TRANSPORT_FAILED);
+	assert_int_equal(r.exit_code, 124);
+	/* Closing the transport stops the worker stuck on the server. */
+	t->ops->destroy(t);
+	assert_false(net_exists(dest));
+	free(v.sha256);
+	free(src);
+	free(dest);
+}
+
+/* --- through a jump host ------------------------------------------------------ */
+
+static int	campaign_run(const char *, const char *, const char *,
+		    const char *);
+
+/* The jump host lets its user forward to allowed alone. */
+static void
+jump_allow(const char *allowed)
+{
+	assert_int_equal(net_sh("cd %s && { printf 'permitopen=\"%s\" '; "
+	    "cat id.pub; } > jump/authorized_keys", fx.dir, allowed), 0);
+}
+
+static void
+test_jump_host(void **state)
+{
+	int jport = net_free_port();
+	char *spec = xasprintf("%s@127.0.0.1:%d", fx.user, jport);
+	char *allowed = xasprintf("127.0.0.1:%d", fx.port);
+	char *src = path("via-jump"), *dest = path("node/via-jump");
+	struct node n = { .name = "behind", .address = "127.0.0.1",
+	    .port = fx.port, .user = fx.user, .jump = spec };
+	struct inventory inv = { .nodes = &n, .count = 1 };
+	struct version_file v = { .path = "via-jump", .source = src,
+	    .dest = dest };
+	struct transport_action run = { .kind = TRANSPORT_RUN,
+	    .name = "hello", .command = "echo through the jump" };
+	struct transport_action copy = { .kind = TRANSPORT_COPY,
+	    .name = "copy:via-jump", .version_file = &v };
+	struct transport *t;
+	struct transport_result r;
+	char *jdir = path("jump"), *opt, *log;
+	const char *step = "{ name = \"hello\"; action = \"run\"; "
+	    "command = \"true\"; undo = \"true\"; timeout = \"30s\"; }";
+
+	(void)state;
+	assert_int_equal(net_sh("cd %s && mkdir jump && ssh-keygen -q -t "
+	    "ed25519 -N '' -C jump -f jump/host_key && cp known_hosts "
+	    "known_hosts.jump && printf '[127.0.0.1]:%d ' >> known_hosts.jump "
+	    "&& cut -d' ' -f1,2 jump/host_key.pub >> known_hosts.jump && "
+	    "echo payload > via-jump", fx.dir, jport), 0);
+	jump_allow(allowed);
+	assert_int_equal(net_sshd_start(jdir, jport, "host_key",
+	    &fx.jump_sshd), 0);
+	v.sha256 = sha256_of(src);
+
+	/* Commands and transfers both go through it. */
+	t = tp_open_on("id", "known_hosts.jump", &inv);
+	r = act(t, &run, 20000);
+	assert_int_equal(r.status, TRANSPORT_OK);
+	assert_string_equal(r.output, "through the jump");
+	r = act(t, &copy, 20000);
+	assert_int_equal(r.status, TRANSPORT_OK);
+	assert_file_is(dest, "payload\n");
+	t->ops->destroy(t);
+
+	/* The proof that they do: the jump host no longer forwards to the
+	 * node, and nothing reaches it. */
+	jump_allow("127.0.0.1:1");
+	t = tp_open_on("id", "known_hosts.jump", &inv);
+	r = act(t, &run, 20000);
+	assert_int_equal(r.status, TRANSPORT_FAILED);
+	assert_int_equal(r.exit_code, 255);
+	t->ops->destroy(t);
+	assert_int_equal(net_sh("grep -q 'administratively prohibited' "
+	    "%s/state/jump.log", fx.dir), 0);
+	log = path("state/jump.log");
+	assert_int_equal(mode_of(log), 0600);
+	free(log);
+
+	/* The jump host's own key is checked: unknown, refused. */
+	jump_allow(allowed);
+	t = tp_open_on("id", "known_hosts", &inv);
+	r = act(t, &run, 20000);
+	assert_int_equal(r.status, TRANSPORT_FAILED);
+	t->ops->destroy(t);
+	assert_int_equal(net_sh("grep -q 'Host key verification failed' "
+	    "%s/state/jump.log", fx.dir), 0);
+
+	/* escalator run --jump: the same way. */
+	opt = xasprintf("--jump %s", spec);
+	assert_int_equal(campaign_run("viajump", "", step, opt), 0);
+	jump_allow("127.0.0.1:1");
+	assert_int_not_equal(campaign_run("blocked", "", step, opt), 0);
+	assert_int_equal(net_sh("grep -q 'administratively prohibited' "
+	    "%s/blocked.state/jump.log", fx.dir), 0);
+	free(opt);
+
+	net_stop(fx.jump_sshd);
+	fx.jump_sshd = 0;
+	free(v.sha256);
+	free(src);
+	free(dest);
+	free(spec);
+	free(allowed);
+	free(jdir);
+}
+
+/* --- through escalator run --ssh ------------------------------------------ */
+
+/* NAME.cfg with the given parts, on one node, n1; run to its end with
+ * the options given. Its exit status. */
+static int
+campaign_run(const char *name, const char *parts, const char *steps,
+    const char *options)
+{
+	char *cfg = xasprintf("%s/%s.cfg", fx.dir, name);
+	char *inv = xasprintf("%s/nodes.inventory", fx.dir);
+	const char *escalator = getenv("ESCALATOR");
+	FILE *f;
+	int rc;
+
+	assert_non_null(f = fopen(inv, "w"));
+	fprintf(f, "nodes = ( { name = \"n1\"; address = \"127.0.0.1\"; "
+	    "port = %d; user = \"%s\"; version = \"1.0\"; "
+	    "roles = [ \"web\" ]; } );\n", fx.port, fx.user);
+	fclose(f);
+	assert_non_null(f = fopen(cfg, "w"));
+	fprintf(f, "name = \"%s\";\nversion = { from = \"1.0\"; "
+	    "to = \"2.0\"; };\ninventory = \"nodes.inventory\";\n%s\n"
+	    "procedures = ( { name = \"up\"; target = { roles = "
+	    "[ \"web\" ]; }; method = \"rolling\"; batch = 1;\n"
+	    "  steps = ( %s ); } );\n", name, parts, steps);
+	fclose(f);
+	rc = net_sh("%s run %s --ssh --identity %s/id --known-hosts "
+	    "%s/%s --state-dir %s/%s.state --batch --yes %s "
+	    ">%s/%s.out 2>&1", escalator != NULL ? escalator : "./escalator",
+	    cfg, fx.dir, fx.dir, options != NULL ? "known_hosts.jump" :
+	    "known_hosts", fx.dir, name, options != NULL ? options : "",
+	    fx.dir, name);
+	net_sh("sed 's/^/%s: /' %s/%s.out >&2", name, fx.dir, name);
+	free(cfg);
+	free(inv);
+	return rc;
+}
+
+static void
+test_run_wrong_sha256_copies_nothing(void **state)
+{
+	char *src = path("release.tar"), *dest = path("node/release.tar");
+	char *sum, *parts;
+	const char *step = "{ name = \"upgrade\"; action = \"run\"; "
+	    "command = \"true\"; undo = \"true\"; timeout = \"30s\"; }";
+
+	(void)state;
+	assert_int_equal(net_sh("head -c 100000 /dev/urandom > %s", src), 0);
+	parts = xasprintf("version_files = ( { path = \"release.tar\"; "
+	    "sha256 = \"%064d\"; dest = \"%s\"; } );", 0, dest);
+	assert_int_equal(campaign_run("wrongsum", parts, step, NULL), 1);
+	assert_false(net_exists(dest));
+	free(parts);
+	sum = sha256_of(src);
+	parts = xasprintf("version_files = ( { path = \"release.tar\"; "
+	    "sha256 = \"%s\"; dest = \"%s\"; } );", sum, dest);
+	assert_int_equal(campaign_run("rightsum", parts, step, NULL), 0);
+	assert_int_equal(net_sh("cmp -s %s %s", src, dest), 0);
+	free(parts);
+	free(sum);
+	free(src);
+	free(dest);
+}
+
+static void
+test_run_failure_restores_backup(void **state)
+{
+	struct item it;
+	char *parts, *steps, *conf;
+
+	(void)state;
+	item_make(&it, "e2e");
+	parts = xasprintf("backup = ( { name = \"conf\"; files = "
+	    "[ \"%s\" ]; command = \"cat %s\"; restore = \"cat > %s\"; "
+	    "} );", it.root, it.dump, it.restored);
+	steps = xasprintf("{ name = \"change\"; action = \"run\"; command = "
+	    "\"echo changed > %s/conf && rm %s/link\"; undo = \"true\"; "
+	    "timeout = \"30s\"; on_failure = \"restore\"; }, "
+	    "{ name = \"break\"; action = \"run\"; command = \"false\"; "
+	    "undo = \"true\"; timeout = \"30s\"; on_failure = "
+	    "\"restore\"; }", it.root, it.root);
+	assert_int_equal(campaign_run("restore", parts, steps, NULL), 1);
+	conf = xasprintf("%s/conf", it.root);
+	assert_file_is(conf, "key = 1\n");
+	assert_int_equal(net_sh("test \"$(readlink %s/link)\" = conf",
+	    it.root), 0);
+	assert_file_is(it.restored, "row 1\nrow 2\n");
+	assert_int_equal(net_sh("cd %s/restore.state/backup/n1/conf && "
+	    "sha256sum --quiet -c MANIFEST.sha256", fx.dir), 0);
+	free(conf);
+	free(parts);
+	free(steps);
+	item_free(&it);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_copy_version_file),
+		cmocka_unit_test(test_backup_tree_and_output),
+		cmocka_unit_test(test_backup_command_only),
+		cmocka_unit_test(test_restore_after_change),
+		cmocka_unit_test(test_restore_refuses_tampered_backup),
+		cmocka_unit_test(test_transfer_connection_dropped),
+		cmocka_unit_test(test_transfer_hang_times_out),
+		cmocka_unit_test(test_jump_host),
+		cmocka_unit_test(test_run_wrong_sha256_copies_nothing),
+		cmocka_unit_test(test_run_failure_restores_backup),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
