@@ -10,7 +10,6 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <pwd.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -32,12 +31,7 @@
 #define MAX_NODES	8
 
 struct fixture {
-	char		*dir;
-	int		 port;
-	pid_t		 sshd;
-	char		*user;
-	struct node	 nodes[MAX_NODES];
-	struct inventory inv;
+	struct net_sshd	 s;
 	uint64_t	 next_id;
 };
 
@@ -46,70 +40,24 @@ static struct fixture fx;
 static char *
 path(const char *name)
 {
-	return xasprintf("%s/%s", fx.dir, name);
-}
-
-static int
-sshd_start(void)
-{
-	return net_sshd_start(fx.dir, fx.port, "host_key", &fx.sshd);
+	return net_sshd_path(&fx.s, name);
 }
 
 static int
 group_setup(void **state)
 {
-	struct passwd *pw = getpwuid(getuid());
-
-	(void)state;
-	if (access(NET_SSHD, X_OK) != 0) {
-		fprintf(stderr, "sshd is not installed: skipped\n");
-		exit(77);
-	}
-	if (getuid() == 0)
-		mkdir("/run/sshd", 0755);	/* privilege separation */
-	fx.dir = net_tmpdir();
-	fx.port = net_free_port();
-	fx.user = xstrdup(pw != NULL ? pw->pw_name : "root");
-	if (net_sh("cd %s && for k in host_key host_key2 id id_wrong; do "
-	    "ssh-keygen -q -t ed25519 -N '' -C test -f $k || exit 1; done && "
-	    "cp id.pub authorized_keys && mkdir state", fx.dir) != 0)
-		return -1;
-	for (int i = 0; i < MAX_NODES; i++) {
-		fx.nodes[i].name = xasprintf("n%d", i + 1);
-		fx.nodes[i].address = xstrdup("127.0.0.1");
-		fx.nodes[i].port = fx.port;
-		fx.nodes[i].user = xstrdup(fx.user);
-	}
-	fx.inv.nodes = fx.nodes;
-	fx.inv.count = MAX_NODES;
-	return sshd_start();
-}
-
-static int
-group_teardown(void **state)
-{
-	(void)state;
-	net_stop(fx.sshd);
-	for (int i = 0; i < MAX_NODES; i++) {
-		free(fx.nodes[i].name);
-		free(fx.nodes[i].address);
-		free(fx.nodes[i].user);
-	}
-	free(fx.user);
-	net_rmtree(fx.dir);
-	return 0;
+	*state = &fx.s;
+	return net_sshd_setup(&fx.s, "host_key host_key2 id id_wrong",
+	    "cp id.pub authorized_keys && mkdir state", MAX_NODES);
 }
 
 /* known_hosts with the server's real key, as after a first accept. */
 static char *
 known_hosts_good(void)
 {
-	char *kh = path("known_hosts.good");
-
-	assert_int_equal(net_sh("printf '[127.0.0.1]:%d ' > %s && "
-	    "cut -d' ' -f1,2 %s/host_key.pub >> %s", fx.port, kh, fx.dir, kh),
-	    0);
-	return kh;
+	assert_int_equal(net_sshd_known_hosts(&fx.s, "known_hosts.good",
+	    "host_key.pub"), 0);
+	return path("known_hosts.good");
 }
 
 static struct transport *
@@ -117,7 +65,7 @@ tp_open(const char *identity, const char *known_hosts, bool accept)
 {
 	char *id = path(identity);
 	struct ssh_transport_config cfg = {
-		.inventory = &fx.inv,
+		.inventory = &fx.s.inv,
 		.state_dir = NULL,
 		.identity_file = id,
 		.known_hosts = known_hosts,
@@ -190,16 +138,7 @@ idle(struct transport *t, int64_t ms)
 static char *
 fingerprint(const char *key)
 {
-	char *cmd = xasprintf("ssh-keygen -lf %s/%s | cut -d' ' -f2", fx.dir,
-	    key), line[128] = "";
-	FILE *p = popen(cmd, "r");
-
-	assert_non_null(p);
-	assert_non_null(fgets(line, sizeof line, p));
-	pclose(p);
-	free(cmd);
-	line[strcspn(line, "\n")] = '\0';
-	return xstrdup(line);
+	return net_sshd_fingerprint(&fx.s, key);
 }
 
 /* --- host keys and user keys ------------------------------------------------- */
@@ -238,7 +177,7 @@ test_accept_new_records_it(void **state)
 	t->ops->destroy(t);
 	text = net_slurp(kh);
 	assert_non_null(text);
-	entry = xasprintf("[127.0.0.1]:%d ", fx.port);
+	entry = xasprintf("[127.0.0.1]:%d ", fx.s.port);
 	assert_non_null(strstr(text, entry));
 	/* Recorded: known now, without accepting anything new. */
 	t = tp_open("id", kh, false);
@@ -258,9 +197,8 @@ test_changed_host_key_refused(void **state)
 	struct transport_result r;
 
 	(void)state;
-	assert_int_equal(net_sh("printf '[127.0.0.1]:%d ' > %s && "
-	    "cut -d' ' -f1,2 %s/host_key2.pub >> %s", fx.port, kh, fx.dir, kh),
-	    0);
+	assert_int_equal(net_sshd_known_hosts(&fx.s, "known_hosts.changed",
+	    "host_key2.pub"), 0);
 	before = net_slurp(kh);
 	/* Accepting new keys never accepts a changed one. */
 	t = tp_open("id", kh, true);
@@ -290,16 +228,55 @@ test_wrong_user_key_refused(void **state)
 	free(kh);
 }
 
+/* No identity file: the keys come from ssh-agent, and an agent that
+ * holds none of the node's keys gets the node refused. */
+static void
+test_agent_authentication(void **state)
+{
+	char *kh = known_hosts_good(), *sock = path("agent.sock");
+	char *st = path("state"), *err = NULL;
+	struct ssh_transport_config cfg = { .inventory = &fx.s.inv,
+	    .state_dir = st, .known_hosts = kh, .connect_timeout_ms = 5000 };
+	struct transport *t;
+	struct transport_result r;
+
+	(void)state;
+	assert_int_equal(net_sh("cd %s && rm -f agent.sock && "
+	    "eval $(ssh-agent -a agent.sock) >/dev/null && "
+	    "echo $SSH_AGENT_PID >agent.pid && "
+	    "SSH_AUTH_SOCK=agent.sock ssh-add -q id 2>/dev/null",
+	    fx.s.dir), 0);
+	setenv("SSH_AUTH_SOCK", sock, 1);
+	if ((t = ssh_transport_open(&cfg, &err)) == NULL)
+		fail_msg("ssh_transport_open: %s", err);
+	r = run(t, 0, "agent", "echo through the agent", 10000);
+	assert_int_equal(r.status, TRANSPORT_OK);
+	assert_string_equal(r.output, "through the agent");
+	t->ops->destroy(t);
+	assert_int_equal(net_sh("SSH_AUTH_SOCK=%s ssh-add -q -D 2>/dev/null",
+	    sock), 0);
+	if ((t = ssh_transport_open(&cfg, &err)) == NULL)
+		fail_msg("ssh_transport_open: %s", err);
+	r = run(t, 0, "agent", "echo through the agent", 10000);
+	assert_int_equal(r.status, TRANSPORT_FAILED);
+	t->ops->destroy(t);
+	net_sh("kill $(cat %s/agent.pid)", fx.s.dir);
+	unsetenv("SSH_AUTH_SOCK");
+	free(sock);
+	free(st);
+	free(kh);
+}
+
 static void
 test_open_key_file_refused(void **state)
 {
 	char *id = path("id_open"), *err = NULL, *st = path("state");
-	struct ssh_transport_config cfg = { .inventory = &fx.inv,
+	struct ssh_transport_config cfg = { .inventory = &fx.s.inv,
 	    .state_dir = st, .identity_file = id };
 
 	(void)state;
-	assert_int_equal(net_sh("cp %s/id %s && chmod 644 %s", fx.dir, id, id),
-	    0);
+	assert_int_equal(net_sh("cp %s/id %s && chmod 644 %s", fx.s.dir, id,
+	    id), 0);
 	assert_null(ssh_transport_open(&cfg, &err));
 	assert_non_null(err);
 	assert_non_null(strstr(err, "open to group or others"));
@@ -447,7 +424,7 @@ sessions_kill(void)
 		text = net_slurp(stat_path);
 		if (text != NULL && (close_paren = strrchr(text, ')')) != NULL)
 			sscanf(close_paren + 2, "%*c %ld", &ppid);
-		if (ppid == fx.sshd)
+		if (ppid == fx.s.pid)
 			kill((pid_t)pid, SIGKILL);
 		free(text);
 		free(stat_path);
@@ -528,7 +505,7 @@ test_wake_fd_and_unreachable(void **state)
 	struct transport *t = tp_open("id", kh, false);
 	struct step s = { .timeout_ms = 20000 };
 	struct transport_result r;
-	int fds[2], saved = fx.nodes[4].port;
+	int fds[2], saved = fx.s.inv.nodes[4].port;
 	int64_t t0;
 	uint64_t id;
 
@@ -542,7 +519,7 @@ test_wake_fd_and_unreachable(void **state)
 	t->ops->cancel(t, id);
 	t->ops->destroy(t);
 	/* Nobody listens there: the step fails, quickly. */
-	fx.nodes[4].port = net_free_port();
+	fx.s.inv.nodes[4].port = net_free_port();
 	t = tp_open("id", kh, false);
 	t0 = time_mono_ms();
 	r = run(t, 4, "unreachable", "true", 10000);
@@ -550,7 +527,7 @@ test_wake_fd_and_unreachable(void **state)
 	assert_non_null(strstr(r.output, "cannot connect"));
 	assert_true(time_mono_ms() - t0 < 3000);
 	t->ops->destroy(t);
-	fx.nodes[4].port = saved;
+	fx.s.inv.nodes[4].port = saved;
 	close(fds[0]);
 	close(fds[1]);
 	free(kh);
@@ -564,6 +541,7 @@ main(void)
 		cmocka_unit_test(test_accept_new_records_it),
 		cmocka_unit_test(test_changed_host_key_refused),
 		cmocka_unit_test(test_wrong_user_key_refused),
+		cmocka_unit_test(test_agent_authentication),
 		cmocka_unit_test(test_open_key_file_refused),
 		cmocka_unit_test(test_exit_codes_and_output),
 		cmocka_unit_test(test_large_output),
@@ -574,5 +552,6 @@ main(void)
 		cmocka_unit_test(test_wake_fd_and_unreachable),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, group_setup,
+	    net_sshd_group_teardown);
 }

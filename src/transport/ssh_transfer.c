@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -444,9 +445,16 @@ restore_prepare(struct ssh_transport *t, struct job *j,
 		rc = 0;
 	else {
 		if (access(out, F_OK) == 0) {
-			/* Opened, then unlinked: nothing stays behind. */
-			j->xfer->remote = xasprintf(RESTORE_INPUT ".%llu",
-			    (unsigned long long)j->id);
+			/* Opened, then unlinked: nothing stays behind. The
+			 * pid and the random part keep two controllers (or
+			 * two runs) restoring on one node apart. */
+			uint32_t token = 0;
+
+			if (getrandom(&token, sizeof token, 0) != sizeof token)
+				token = (uint32_t)time_mono_ms();
+			j->xfer->remote = xasprintf(RESTORE_INPUT ".%ld.%llu.%08x",
+			    (long)getpid(), (unsigned long long)j->id,
+			    (unsigned)token);
 			cmd = xasprintf("exec <%s || exit 1; rm -f %s\n%s",
 			    j->xfer->remote, j->xfer->remote, a->command);
 			run.command = cmd;
