@@ -12,13 +12,12 @@
 #include <cmocka.h>
 
 #include "campaign_util.h"
+#include "tmpdir.h"
 
 char *
 tu_write(const char *text, size_t len)
 {
-	const char *tmp = getenv("TMPDIR");
-	char *path = xasprintf("%s/escalator-test-XXXXXX",
-	    tmp != NULL ? tmp : "/tmp");
+	char *path = xasprintf("%s/escalator-test-XXXXXX", tmpdir_base());
 	int fd = mkstemp(path);
 
 	assert_true(fd >= 0);

@@ -125,42 +125,45 @@ quit() {
 	[ ! -s "$tmp/stderr.$win" ] || fail "stderr: $(cat "$tmp/stderr.$win")"
 }
 
+# hostkey_answer KEY STATE WHAT: at the host-key question, its dialog
+# (kept in $tmp/dialog) with the key's fingerprint, KEY until the run is
+# in STATE, else fail with WHAT; 1 if there is no question.
+hostkey_answer() {
+	until_screen "Unknown host key" || return 1
+	screen >"$tmp/dialog"
+	has dialog "$fp"
+	has dialog "ssh, real time"
+	key "$1"
+	until_screen "state $2" || fail "$3"
+}
+
+# quit_ok WHICH: quit, the console exiting with 0
+quit_ok() {
+	quit
+	[ "$(cat "$tmp/rc" 2>/dev/null)" = 0 ] || fail "$1 console: exit" \
+	    "$(cat "$tmp/rc" 2>/dev/null)"
+}
+
 # First opening: over SSH, the unknown key is a question with its
 # fingerprint; deferred, nothing is recorded and the step has not run.
 console first --ssh --identity id --known-hosts known_hosts
-if until_screen "Unknown host key"; then
-	screen >"$tmp/dialog"
-	has dialog "$fp"
+if hostkey_answer e suspended "defer did not suspend"; then
 	has dialog "ssh-ed25519"
 	has dialog "$addr port $port"
 	has dialog "Accepting records the key in"
-	has dialog "ssh, real time"
-	key e
-	until_screen "state suspended" || fail "defer did not suspend"
 else
 	fail "no host-key question"
 fi
-quit
-[ "$(cat "$tmp/rc" 2>/dev/null)" = 0 ] || fail "first console: exit" \
-    "$(cat "$tmp/rc" 2>/dev/null)"
+quit_ok first
 [ ! -e "$tmp/known_hosts" ] || fail "known_hosts written before acceptance"
 [ ! -e "$tmp/ran" ] || fail "the step ran before acceptance"
 
 # Reopened on its state directory alone: SSH again, the same question;
 # accepted, the key is recorded and the campaign commits on the node.
 console again
-if until_screen "Unknown host key"; then
-	screen >"$tmp/dialog"
-	has dialog "$fp"
-	has dialog "ssh, real time"
-	key a
-	until_screen "state committed" || fail "no commit after acceptance"
-else
-	fail "reopened console: no host-key question"
-fi
-quit
-[ "$(cat "$tmp/rc" 2>/dev/null)" = 0 ] || fail "second console: exit" \
-    "$(cat "$tmp/rc" 2>/dev/null)"
+hostkey_answer a committed "no commit after acceptance" ||
+    fail "reopened console: no host-key question"
+quit_ok second
 [ -e "$tmp/ran" ] || fail "the step did not run on the node"
 grep -qF "[$addr]:$port ssh-ed25519 $(cut -d' ' -f2 "$tmp/host_key.pub")" \
     "$tmp/known_hosts" 2>/dev/null || fail "known_hosts lacks the key"

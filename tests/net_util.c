@@ -1,13 +1,15 @@
-/* Scratch directories and real local servers for the network tests. */
+/* Real local servers for the network tests. */
 #include "config.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <netinet/in.h>
+#include <pwd.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,39 +19,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cmocka.h>
+
 #include "escalator/util.h"
 #include "net_util.h"
-
-char *
-net_tmpdir(void)
-{
-	const char *base = getenv("TMPDIR");
-	char *path = xasprintf("%s/escalator-net-XXXXXX",
-	    base != NULL ? base : "/tmp");
-
-	if (mkdtemp(path) == NULL) {
-		perror(path);
-		abort();
-	}
-	return path;
-}
-
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path) == -1 && errno != ENOENT ? -1 : 0;
-}
-
-void
-net_rmtree(char *path)
-{
-	if (path != NULL)
-		nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-	free(path);
-}
+#include "tmpdir.h"
 
 int
 net_sh(const char *fmt, ...)
@@ -163,6 +137,94 @@ net_sshd_start(const char *dir, int port, const char *host_key, pid_t *pid)
 	free(cfg);
 	free(log);
 	return net_port_open(port, 10000) ? 0 : -1;
+}
+
+static void
+sshd_nodes(struct net_sshd *s, size_t n)
+{
+	if (n == 0)
+		return;
+	s->inv.nodes = xcalloc(n, sizeof *s->inv.nodes);
+	s->inv.count = n;
+	for (size_t i = 0; i < n; i++) {
+		s->inv.nodes[i].name = xasprintf("n%zu", i + 1);
+		s->inv.nodes[i].address = xstrdup("127.0.0.1");
+		s->inv.nodes[i].port = s->port;
+		s->inv.nodes[i].user = xstrdup(s->user);
+	}
+}
+
+int
+net_sshd_setup(struct net_sshd *s, const char *keys, const char *prep,
+    size_t nodes)
+{
+	struct passwd *pw = getpwuid(getuid());
+
+	if (access(NET_SSHD, X_OK) != 0) {
+		fprintf(stderr, "sshd is not installed: skipped\n");
+		exit(77);
+	}
+	if (getuid() == 0)
+		mkdir("/run/sshd", 0755);	/* privilege separation */
+	s->dir = tmpdir_make();
+	s->port = net_free_port();
+	s->user = xstrdup(pw != NULL ? pw->pw_name : "root");
+	if (net_sh("cd %s && for k in %s; do "
+	    "ssh-keygen -q -t ed25519 -N '' -C test -f $k || exit 1; done && "
+	    "%s", s->dir, keys, prep) != 0)
+		return -1;
+	sshd_nodes(s, nodes);
+	return net_sshd_start(s->dir, s->port, "host_key", &s->pid);
+}
+
+void
+net_sshd_teardown(struct net_sshd *s)
+{
+	net_stop(s->pid);
+	for (size_t i = 0; i < s->inv.count; i++) {
+		free(s->inv.nodes[i].name);
+		free(s->inv.nodes[i].address);
+		free(s->inv.nodes[i].user);
+	}
+	free(s->inv.nodes);
+	free(s->user);
+	tmpdir_remove(s->dir);
+}
+
+int
+net_sshd_group_teardown(void **state)
+{
+	net_sshd_teardown(*state);
+	return 0;
+}
+
+char *
+net_sshd_path(const struct net_sshd *s, const char *name)
+{
+	return xasprintf("%s/%s", s->dir, name);
+}
+
+int
+net_sshd_known_hosts(const struct net_sshd *s, const char *name,
+    const char *key)
+{
+	return net_sh("cd %s && printf '[127.0.0.1]:%d ' > %s && "
+	    "cut -d' ' -f1,2 %s >> %s", s->dir, s->port, name, key, name);
+}
+
+char *
+net_sshd_fingerprint(const struct net_sshd *s, const char *name)
+{
+	char *cmd = xasprintf("ssh-keygen -lf %s/%s | cut -d' ' -f2", s->dir,
+	    name), line[128] = "";
+	FILE *p = popen(cmd, "r");
+
+	assert_non_null(p);
+	assert_non_null(fgets(line, sizeof line, p));
+	pclose(p);
+	free(cmd);
+	line[strcspn(line, "\n")] = '\0';
+	return xstrdup(line);
 }
 
 void

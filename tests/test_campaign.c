@@ -621,6 +621,63 @@ test_every_error_reported(void **state)
 	diag_list_free(&diags);
 }
 
+/* monitor = { ... }: its checks by index, and every error at its line. */
+static void
+test_monitor_values(void **state)
+{
+	static const char text[] = HEAD
+	    "health = ( { name = \"a\"; action = \"run\"; command = \"true\"; "
+	    "timeout = 5; },\n { name = \"b\"; action = \"run\"; command = "
+	    "\"true\"; timeout = 5; } );\n"
+	    "monitor = { interval = \"10s\"; checks = [ \"b\", \"a\" ]; "
+	    "on_failure = \"continue\"; };\n" PROC STEP_OK END;
+	struct diag_list diags = { NULL, 0, 0 };
+	struct campaign c;
+
+	(void)state;
+	assert_int_equal(tu_campaign(&c, text, &diags), 0);
+	assert_true(c.monitor.enabled);
+	assert_int_equal(c.monitor.interval_ms, 10000);
+	assert_int_equal(c.monitor.nchecks, 2);
+	assert_int_equal(c.monitor.checks[0], 1);
+	assert_int_equal(c.monitor.checks[1], 0);
+	assert_int_equal(c.monitor.on_failure, ON_FAILURE_CONTINUE);
+	campaign_free(&c);
+	diag_list_free(&diags);
+}
+
+static void
+test_monitor_errors(void **state)
+{
+	static const char text[] = HEAD
+	    "health = ( { name = \"api-up\"; action = \"run\"; command = "
+	    "\"true\"; timeout = 5; } );\n"
+	    "monitor = { interval = \"100ms\"; checks = [\n"
+	    "  \"api-upp\" ];\n"
+	    " on_failure = \"rollback\"; every = 1; };\n" PROC STEP_OK END;
+	static const char types[] = HEAD
+	    "monitor = { interval = \"soon\"; checks = 3; };\n" PROC STEP_OK
+	    END;
+	struct diag_list diags = { NULL, 0, 0 };
+	struct campaign c;
+
+	(void)state;
+	assert_int_equal(tu_campaign(&c, text, &diags), -1);
+	tu_expect(&diags, DIAG_ERROR, 5, "monitor: interval must be at least "
+	    "1s", NULL);
+	tu_expect(&diags, DIAG_ERROR, 6, "monitor: unknown health check "
+	    "\"api-upp\"", NULL);
+	tu_expect(&diags, DIAG_ERROR, 7, "monitor: on_failure must be "
+	    "\"pause\" or \"continue\", not \"rollback\"", NULL);
+	campaign_free(&c);
+	diag_list_free(&diags);
+	assert_int_equal(tu_campaign(&c, types, &diags), -1);
+	tu_expect(&diags, DIAG_ERROR, 4, "monitor: checks must be a list of "
+	    "strings, not an integer", NULL);
+	campaign_free(&c);
+	diag_list_free(&diags);
+}
+
 int
 main(void)
 {
@@ -641,6 +698,8 @@ main(void)
 		cmocka_unit_test(test_empty_and_binary),
 		cmocka_unit_test(test_truncated_examples),
 		cmocka_unit_test(test_every_error_reported),
+		cmocka_unit_test(test_monitor_values),
+		cmocka_unit_test(test_monitor_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,13 +5,17 @@
  */
 #include "config.h"
 
+#include <sys/wait.h>
+
 #include <poll.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -21,12 +25,13 @@
 #include "escalator/journal.h"
 #include "escalator/sim.h"
 #include "escalator/util.h"
+#include "tmpdir.h"
 
 #define T0	1767229200000LL		/* 2026-01-01T01:00:00Z */
 #define DAY	(24LL * 3600 * 1000)
 
 struct fixture {
-	char			 dir[4096];
+	char			*dir;
 	struct campaign		 c;
 	struct inventory	 inv;
 	struct strv		 faults;
@@ -37,10 +42,13 @@ struct fixture {
 	const char		*skip;		/* on an error, before on_error */
 	const char		*skip_by;	/* who skips: the operator */
 	const char		*force;		/* at the first VNF question */
+	double			 speed;		/* > 0: a real clock this fast */
+	bool			 unanswered[APPROVAL_KIND_COUNT];
 	/* what it saw */
 	bool			 saw_wait[WAIT_REASON_COUNT];
 	bool			 saw_approval[APPROVAL_KIND_COUNT];
 	int			 approvals;
+	int64_t			 gate_deadline_ms; /* the last gate's */
 	int64_t			 first_execution_ms;
 	char			*first_execution_node;
 	enum engine_state	 final;
@@ -55,9 +63,8 @@ setup(void **state)
 	    ESCALATOR_SRCDIR;
 	char *file = xasprintf("%s/tests/data/engine/testbed.cfg", srcdir);
 
-	snprintf(f->dir, sizeof f->dir, "%s/test_engine.XXXXXX",
-	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (mkdtemp(f->dir) == NULL || campaign_load(&f->c, file, &d) == -1 ||
+	f->dir = tmpdir_make();
+	if (campaign_load(&f->c, file, &d) == -1 ||
 	    inventory_load(&f->inv, f->c.inventory_path, &d) == -1) {
 		diag_print(&d, stderr);
 		return -1;
@@ -76,11 +83,8 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	char *cmd = xasprintf("rm -rf '%s'", f->dir);
 
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", f->dir);
-	free(cmd);
+	tmpdir_remove(f->dir);
 	campaign_free(&f->c);
 	inventory_free(&f->inv);
 	strv_free(&f->faults);
@@ -98,8 +102,9 @@ start(struct fixture *f, bool resume)
 		.state_dir = f->dir,
 		.operator = f->operator,
 		.resume = resume,
-		.clock_mode = CLOCK_MODE_VIRTUAL,
-		.speed = 1,
+		.clock_mode = f->speed > 0 ? CLOCK_MODE_REAL :
+		    CLOCK_MODE_VIRTUAL,
+		.speed = f->speed > 0 ? f->speed : 1,
 		.seed = 1,
 		.faults = &f->faults,
 	};
@@ -140,6 +145,10 @@ seen(struct fixture *f, struct engine *e, const struct engine_event *ev)
 	case ENGINE_EVENT_APPROVAL:
 		f->approvals++;
 		f->saw_approval[ev->approval.kind] = true;
+		if (ev->approval.kind == APPROVAL_GATE)
+			f->gate_deadline_ms = ev->approval.deadline_ms;
+		if (f->unanswered[ev->approval.kind])
+			break;
 		/* The clock holds still while the question is open: the
 		 * force lands while the node is held back. */
 		if (ev->approval.kind == APPROVAL_VNF && f->force != NULL) {
@@ -935,11 +944,11 @@ test_force_survives_resume(void **state)
 	size_t n;
 	char **h;
 
-	/* Forced, then the VNF questions put off: the run stops with both
-	 * computes let in and neither done. */
+	/* Forced, then paused at the VNF question: the run stops with
+	 * both computes let in and neither done. */
 	f->c.procedures[1].batches[0].value = 2;
 	f->force = "cmp-2";
-	f->answer[APPROVAL_VNF] = ENGINE_CMD_DEFER;
+	f->answer[APPROVAL_VNF] = ENGINE_CMD_PAUSE;
 	e = start(f, false);
 	assert_int_equal(follow(f, e, ENGINE_STATE_SUSPENDED),
 	    ENGINE_STATE_SUSPENDED);
@@ -979,6 +988,312 @@ test_force_refused_without_constraint(void **state)
 	    NULL), 0);
 }
 
+/* --- what each phase boundary says ------------------------------------- */
+
+/* Another campaign in place of the engine's test bed. */
+static void
+use_campaign(struct fixture *f, const char *path)
+{
+	struct diag_list d = { NULL, 0, 0 };
+	const char *srcdir = getenv("SRCDIR") ? getenv("SRCDIR") :
+	    ESCALATOR_SRCDIR;
+	char *file = xasprintf("%s/%s", srcdir, path);
+
+	campaign_free(&f->c);
+	inventory_free(&f->inv);
+	if (campaign_load(&f->c, file, &d) == -1 ||
+	    inventory_load(&f->inv, f->c.inventory_path, &d) == -1) {
+		diag_print(&d, stderr);
+		fail_msg("cannot load %s", file);
+	}
+	diag_list_free(&d);
+	free(file);
+}
+
+/* The summary journaled with the last question at a phase boundary:
+ * what the console's dialog and batch mode show. */
+static char *
+boundary_summary(struct fixture *f, const char *phase)
+{
+	struct journal *j;
+	struct journal_event *ev;
+	size_t n;
+	char *err = NULL, *summary = NULL;
+
+	assert_int_equal(journal_open(&j, f->dir, false, &err), 0);
+	assert_int_equal(journal_events_load(j, 0, &ev, &n), 0);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(ev[i].kind, "approval-requested") == 0 &&
+		    strcmp(ev[i].object, phase) == 0) {
+			free(summary);
+			summary = xstrdup(ev[i].message);
+		}
+	journal_events_free(ev, n);
+	journal_close(j);
+	assert_non_null(summary);
+	return summary;
+}
+
+static void
+assert_boundary(struct fixture *f, const char *phase, const char *want)
+{
+	char *got = boundary_summary(f, phase);
+
+	assert_string_equal(got, want);
+	free(got);
+}
+
+/* Every boundary says what comes, on how many nodes, for how long, as
+ * the planner counts it (plan_phases): the health check and the alarm
+ * query, 1s + 2s; the config item over three nodes in turn, 3 x 30s,
+ * outlasts the db once; the plan; the two tests, 2s + 20s. */
+static void
+test_boundary_summaries(void **state)
+{
+	struct fixture *f = *state;
+
+	use_campaign(f, "campaigns/minimal-testbed.cfg");
+	assert_int_equal(run_to_end(f), ENGINE_STATE_COMMITTED);
+	assert_boundary(f, "validation", "validation: health checks and "
+	    "alarms on 3 nodes, expected 3s");
+	assert_boundary(f, "backup", "backup: 2 items on 3 nodes, expected "
+	    "1m30s");
+	assert_boundary(f, "execution", "execution: 2 procedures on 3 nodes, "
+	    "expected 3m52s");
+	assert_boundary(f, "testing", "testing: 2 tests on 3 nodes, expected "
+	    "22s");
+	assert_boundary(f, "commit", "commit: 2.0 becomes final on 3 nodes, "
+	    "expected 0s");
+}
+
+/* A skipped node is out of what is left: the boundaries after the skip
+ * count it out and the commit names it. */
+static void
+test_boundary_summaries_skip(void **state)
+{
+	struct fixture *f = *state;
+
+	drain_fails_on_cmp1(f);
+	f->skip = "cmp-1";
+	f->on_error = ENGINE_CMD_RESUME;
+	assert_int_equal(run_to_end(f), ENGINE_STATE_COMMITTED);
+	assert_boundary(f, "execution", "execution: 2 procedures on 3 nodes, "
+	    "expected 2m15s");
+	assert_boundary(f, "testing", "testing: 1 test on 2 nodes, expected "
+	    "2s");
+	assert_boundary(f, "commit", "commit: 2.0 becomes final on 2 nodes, "
+	    "expected 0s; skipped, left as they are: cmp-1");
+}
+
+/* --- question deadlines ----------------------------------------------------- */
+
+/* The testbed's gate "go" on ctl-1 (the first node) has a 1-minute
+ * timeout and rolls back on failure; the journal keeps its deadline. */
+#define GATE_FACT	"deadline.execution|controllers|0|go|0|1"
+
+/* How many step records of step name have status st. */
+static int
+steps_count(struct fixture *f, const char *name, enum step_status st)
+{
+	struct journal *j;
+	struct journal_step *steps;
+	size_t n;
+	char *err = NULL;
+	int count = 0;
+
+	assert_int_equal(journal_open(&j, f->dir, false, &err), 0);
+	assert_int_equal(journal_steps_load(j, &steps, &n), 0);
+	for (size_t i = 0; i < n; i++)
+		count += strcmp(steps[i].step, name) == 0 &&
+		    steps[i].status == st;
+	journal_steps_free(steps, n);
+	journal_close(j);
+	return count;
+}
+
+/* The gate's deadline as journaled (0: none); set replaces it. */
+static int64_t
+gate_fact(struct fixture *f, const char *set)
+{
+	struct journal *j;
+	char *err = NULL, *v;
+	int64_t ms;
+
+	assert_int_equal(journal_open(&j, f->dir, false, &err), 0);
+	v = journal_fact_get(j, GATE_FACT);
+	ms = v != NULL ? strtoll(v, NULL, 10) : 0;
+	free(v);
+	if (set != NULL)
+		assert_int_equal(journal_fact_put(j, GATE_FACT, set), 0);
+	journal_close(j);
+	return ms;
+}
+
+/* Take the events of the next few milliseconds, answering as the fixture
+ * says; returns the campaign clock then. */
+static int64_t
+take_events(struct fixture *f, struct engine *e)
+{
+	struct pollfd p = { .fd = engine_event_fd(e), .events = POLLIN };
+	struct engine_snapshot s;
+	struct engine_event *ev;
+	size_t n;
+	int64_t now;
+
+	(void)poll(&p, 1, 5);
+	ev = engine_events_take(e, &n);
+	for (size_t i = 0; i < n; i++)
+		seen(f, e, &ev[i]);
+	engine_events_free(ev, n);
+	engine_snapshot(e, &s);
+	now = s.now_ms;
+	engine_snapshot_free(&s);
+	return now;
+}
+
+/* Real clock, 1000 times faster: nobody answers the gate, its minute
+ * passes, the question closes and the step's policy rolls back. */
+static void
+test_gate_deadline_passes(void **state)
+{
+	struct fixture *f = *state;
+
+	f->speed = 1000;
+	f->unanswered[APPROVAL_GATE] = true;
+	assert_int_equal(run_to_end(f), ENGINE_STATE_ROLLED_BACK);
+	assert_true(f->saw_approval[APPROVAL_GATE]);
+	assert_true(f->gate_deadline_ms > T0);
+	assert_int_equal(events_count(f, "", "expired", "go", NULL), 1);
+	assert_int_equal(steps_count(f, "go", STEP_STATUS_TIMEOUT), 1);
+	assert_version(f, "ctl-1", "1.0");
+}
+
+/* A VNF question closes the same way: its step fails, and on_failure
+ * continue lets the campaign go on without the computes. */
+static void
+test_vnf_deadline_passes(void **state)
+{
+	struct fixture *f = *state;
+
+	f->speed = 1000;
+	f->unanswered[APPROVAL_VNF] = true;
+	assert_int_equal(run_to_end(f), ENGINE_STATE_COMMITTED);
+	assert_int_equal(events_count(f, "", "expired", "vnf", NULL), 2);
+	assert_version(f, "cmp-1", "1.0");
+	assert_version(f, "cmp-2", "1.0");
+	assert_version(f, "ctl-1", "2.0");
+}
+
+/* A defer gives another minute and the campaign keeps waiting: the
+ * question is still open past the first deadline, then approved. */
+static void
+test_gate_defer_pushes_deadline(void **state)
+{
+	struct fixture *f = *state;
+	struct engine_snapshot s;
+	struct engine *e;
+	int64_t first;
+	uint32_t id;
+	int i;
+
+	f->speed = 200;
+	f->answer[APPROVAL_GATE] = ENGINE_CMD_DEFER;
+	e = start(f, false);
+	for (i = 0; i < 10000 && !f->saw_approval[APPROVAL_GATE]; i++)
+		take_events(f, e);
+	first = f->gate_deadline_ms;
+	assert_true(first > T0);
+	for (i = 0; i < 10000 && take_events(f, e) < first + 10000; i++)
+		continue;
+	engine_snapshot(e, &s);
+	assert_int_equal(s.state, ENGINE_STATE_EXECUTING);
+	assert_int_equal(s.napprovals, 1);
+	assert_int_equal(s.approvals[0].kind, APPROVAL_GATE);
+	assert_int_equal(s.approvals[0].deadline_ms, first + 60000);
+	assert_int_equal(s.approvals[0].extend_ms, 60000);
+	assert_non_null(strstr(s.wait.text, "answer within"));
+	id = s.approvals[0].id;
+	engine_snapshot_free(&s);
+	send(e, ENGINE_CMD_APPROVE, id, "alice");
+	assert_int_equal(follow(f, e, ENGINE_STATE_COUNT),
+	    ENGINE_STATE_COMMITTED);
+	engine_free(e);
+	assert_int_equal(events_count(f, "alice", "defer", "go", "deadline"),
+	    1);
+	assert_int_equal(steps_count(f, "go", STEP_STATUS_TIMEOUT), 0);
+	assert_int_equal(gate_fact(f, NULL), 0);	/* closed */
+	assert_version(f, "cmp-2", "2.0");
+}
+
+/* A child runs the campaign to the gate and dies there as by kill -9,
+ * the question open. */
+static void
+crash_at_gate(struct fixture *f)
+{
+	struct engine_event *ev;
+	struct engine *e;
+	struct pollfd p;
+	size_t n;
+	pid_t pid;
+	int status;
+
+	f->unanswered[APPROVAL_GATE] = true;
+	if ((pid = fork()) == 0) {
+		e = start(f, false);
+		p = (struct pollfd){ .fd = engine_event_fd(e), .events = POLLIN };
+		while (poll(&p, 1, 10000) == 1) {
+			ev = engine_events_take(e, &n);
+			for (size_t i = 0; i < n; i++)
+				seen(f, e, &ev[i]);
+			if (f->saw_approval[APPROVAL_GATE])
+				kill(getpid(), SIGKILL);
+			engine_events_free(ev, n);
+		}
+		_exit(1);
+	}
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	f->unanswered[APPROVAL_GATE] = false;
+}
+
+/* The resumed run asks again with the deadline it had, not a new one. */
+static void
+test_gate_deadline_survives_crash(void **state)
+{
+	struct fixture *f = *state;
+	struct engine *e;
+	int64_t d;
+
+	crash_at_gate(f);
+	d = gate_fact(f, NULL);
+	assert_true(d > T0);
+	e = start(f, true);
+	assert_int_equal(follow(f, e, ENGINE_STATE_COUNT),
+	    ENGINE_STATE_COMMITTED);
+	engine_free(e);
+	assert_int_equal(f->gate_deadline_ms, d);
+	assert_version(f, "cmp-2", "2.0");
+}
+
+/* A deadline that passed while nothing ran closes on resume, unasked. */
+static void
+test_gate_deadline_passed_while_down(void **state)
+{
+	struct fixture *f = *state;
+	struct engine *e;
+
+	crash_at_gate(f);
+	assert_true(gate_fact(f, "1") > T0);
+	e = start(f, true);
+	assert_int_equal(follow(f, e, ENGINE_STATE_COUNT),
+	    ENGINE_STATE_ROLLED_BACK);
+	engine_free(e);
+	assert_false(f->saw_approval[APPROVAL_GATE]);
+	assert_int_equal(events_count(f, "", "expired", "go", NULL), 1);
+	assert_version(f, "ctl-1", "1.0");
+}
+
 #define T(t)	cmocka_unit_test_setup_teardown(t, setup, teardown)
 
 int
@@ -1014,6 +1329,13 @@ main(void)
 		T(test_force_past_vnf_constraint),
 		T(test_force_survives_resume),
 		T(test_force_refused_without_constraint),
+		T(test_gate_deadline_passes),
+		T(test_vnf_deadline_passes),
+		T(test_gate_defer_pushes_deadline),
+		T(test_gate_deadline_survives_crash),
+		T(test_gate_deadline_passed_while_down),
+		T(test_boundary_summaries),
+		T(test_boundary_summaries_skip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

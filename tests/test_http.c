@@ -20,6 +20,7 @@
 #include "escalator/http_probe.h"
 #include "escalator/util.h"
 #include "net_util.h"
+#include "tmpdir.h"
 
 struct fixture {
 	pid_t	 pid;
@@ -288,7 +289,7 @@ test_tls_verified(void **state)
 	(void)state;
 	if (net_sh("command -v openssl >/dev/null") != 0)
 		skip();
-	dir = net_tmpdir();
+	dir = tmpdir_make();
 	cert = xasprintf("%s/cert.pem", dir);
 	port = net_free_port();
 	assert_int_equal(net_sh("cd %s && openssl req -x509 -newkey rsa:2048 "
@@ -312,7 +313,7 @@ test_tls_verified(void **state)
 	net_sh("kill $(cat %s/pid)", dir);
 	free(u);
 	free(cert);
-	net_rmtree(dir);
+	tmpdir_remove(dir);
 }
 
 static void

@@ -14,6 +14,7 @@
 #include "escalator/clock.h"
 #include "escalator/sim.h"
 #include "escalator/util.h"
+#include "tmpdir.h"
 
 #define T0	1767229200000LL		/* 2026-01-01T01:00:00Z */
 
@@ -147,7 +148,7 @@ test_fault_bad(void **state)
 /* --- the simulated cluster -------------------------------------------------------- */
 
 struct bed {
-	char		 dir[4096];
+	char		*dir;
 	struct node	 nodes[2];
 	struct inventory inv;
 	struct step	 upgrade;
@@ -181,10 +182,7 @@ bed_setup(void **state)
 {
 	struct bed *b = xcalloc(1, sizeof *b);
 
-	snprintf(b->dir, sizeof b->dir, "%s/test_sim.XXXXXX",
-	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (mkdtemp(b->dir) == NULL)
-		return -1;
+	b->dir = tmpdir_make();
 	b->nodes[0].name = (char *)"n1";
 	b->nodes[1].name = (char *)"n2";
 	b->inv.nodes = b->nodes;
@@ -206,15 +204,12 @@ static int
 bed_teardown(void **state)
 {
 	struct bed *b = *state;
-	char *cmd = xasprintf("rm -rf '%s'", b->dir);
 
 	if (b->tp != NULL)
 		b->tp->ops->destroy(b->tp);
 	clock_free(b->clock);
 	strv_free(&b->faults);
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", b->dir);
-	free(cmd);
+	tmpdir_remove(b->dir);
 	free(b);
 	return 0;
 }

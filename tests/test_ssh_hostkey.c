@@ -9,7 +9,6 @@
 #include "config.h"
 
 #include <poll.h>
-#include <pwd.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -34,16 +33,14 @@
 #define GIVE_UP_MS	120000
 
 struct fixture {
-	char		*dir;
-	int		 port;
-	pid_t		 sshd;
+	struct net_sshd	 s;
 };
 
 static struct fixture fx;
 
 /* What one run saw and did. */
 struct run {
-	const char		*known_hosts;	/* file name in fx.dir */
+	const char		*known_hosts;	/* file name in fx.s.dir */
 	enum engine_cmd_type	 answer;	/* to the host-key question */
 	bool			 swap_key;	/* change it before answering */
 	int			 hostkey_asked;
@@ -56,22 +53,13 @@ struct run {
 static char *
 path(const char *name)
 {
-	return xasprintf("%s/%s", fx.dir, name);
+	return net_sshd_path(&fx.s, name);
 }
 
 static char *
 fingerprint(const char *key)
 {
-	char *cmd = xasprintf("ssh-keygen -lf %s/%s | cut -d' ' -f2", fx.dir,
-	    key), line[128] = "";
-	FILE *p = popen(cmd, "r");
-
-	assert_non_null(p);
-	assert_non_null(fgets(line, sizeof line, p));
-	pclose(p);
-	free(cmd);
-	line[strcspn(line, "\n")] = '\0';
-	return xstrdup(line);
+	return net_sshd_fingerprint(&fx.s, key);
 }
 
 static int
@@ -84,7 +72,7 @@ write_campaign(const char *user)
 		return -1;
 	fprintf(f, "nodes = ( { name = \"n1\"; address = \"127.0.0.1\"; "
 	    "port = %d; user = \"%s\"; version = \"1.0\"; roles = "
-	    "[ \"web\" ]; } );\n", fx.port, user);
+	    "[ \"web\" ]; } );\n", fx.s.port, user);
 	fclose(f);
 	if ((f = fopen(cfg, "w")) == NULL)
 		return -1;
@@ -99,7 +87,7 @@ write_campaign(const char *user)
 	    "  steps = ( { name = \"upgrade\"; action = \"run\";\n"
 	    "    command = \"touch %s/ran\"; sets_version = true;\n"
 	    "    timeout = \"30s\"; expected = \"1s\"; on_failure = \"abort\"; }"
-	    " ); } );\n", fx.dir);
+	    " ); } );\n", fx.s.dir);
 	fclose(f);
 	free(cfg);
 	free(inv);
@@ -109,32 +97,11 @@ write_campaign(const char *user)
 static int
 group_setup(void **state)
 {
-	struct passwd *pw = getpwuid(getuid());
-
-	(void)state;
-	if (access(NET_SSHD, X_OK) != 0) {
-		fprintf(stderr, "sshd is not installed: skipped\n");
-		exit(77);
-	}
-	if (getuid() == 0)
-		mkdir("/run/sshd", 0755);	/* privilege separation */
-	fx.dir = net_tmpdir();
-	fx.port = net_free_port();
-	if (net_sh("cd %s && for k in host_key host_key2 id; do "
-	    "ssh-keygen -q -t ed25519 -N '' -C test -f $k || exit 1; done && "
-	    "cp id.pub authorized_keys", fx.dir) != 0 ||
-	    write_campaign(pw != NULL ? pw->pw_name : "root") == -1)
+	*state = &fx.s;
+	if (net_sshd_setup(&fx.s, "host_key host_key2 id",
+	    "cp id.pub authorized_keys", 0) == -1)
 		return -1;
-	return net_sshd_start(fx.dir, fx.port, "host_key", &fx.sshd);
-}
-
-static int
-group_teardown(void **state)
-{
-	(void)state;
-	net_stop(fx.sshd);
-	net_rmtree(fx.dir);
-	return 0;
+	return write_campaign(fx.s.user);
 }
 
 /* Each test starts from no run, no known host, nothing done. */
@@ -142,7 +109,7 @@ static int
 setup(void **state)
 {
 	(void)state;
-	return net_sh("cd %s && rm -rf state ran known_hosts*", fx.dir) ==
+	return net_sh("cd %s && rm -rf state ran known_hosts*", fx.s.dir) ==
 	    0 ? 0 : -1;
 }
 
@@ -150,9 +117,9 @@ setup(void **state)
 static void
 sshd_restart(const char *host_key)
 {
-	net_stop(fx.sshd);
-	assert_int_equal(net_sshd_start(fx.dir, fx.port, host_key,
-	    &fx.sshd), 0);
+	net_stop(fx.s.pid);
+	assert_int_equal(net_sshd_start(fx.s.dir, fx.s.port, host_key,
+	    &fx.s.pid), 0);
 }
 
 static void
@@ -276,7 +243,7 @@ entry_of(const char *key)
 	assert_non_null(text);
 	/* "TYPE BASE64 COMMENT": keep TYPE BASE64 */
 	*strchr(strchr(text, ' ') + 1, ' ') = '\0';
-	entry = xasprintf("[127.0.0.1]:%d %s", fx.port, text);
+	entry = xasprintf("[127.0.0.1]:%d %s", fx.s.port, text);
 	free(pub);
 	free(text);
 	return entry;
@@ -422,5 +389,6 @@ main(void)
 		cmocka_unit_test_setup(test_changed_key_refused, setup),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, group_setup,
+	    net_sshd_group_teardown);
 }

@@ -29,6 +29,7 @@
 #include "escalator/ssh_transport.h"
 #include "escalator/util.h"
 #include "net_util.h"
+#include "tmpdir.h"
 
 
 struct fixture {
@@ -73,7 +74,7 @@ group_setup(void **state)
 		fprintf(stderr, "sshd or haproxy is not installed: skipped\n");
 		exit(77);
 	}
-	fx.tmp = net_tmpdir();
+	fx.tmp = tmpdir_make();
 	fx.bed = xasprintf("%s/bed", fx.tmp);
 	/* Builds may run their checks at the same time: a bed each. */
 	fx.net = 110 + getpid() % 140;
@@ -124,7 +125,7 @@ group_teardown(void **state)
 	testbed("down");
 	free(fx.bed);
 	free(fx.lb_url);
-	net_rmtree(fx.tmp);
+	tmpdir_remove(fx.tmp);
 	return 0;
 }
 

@@ -8,29 +8,11 @@
 # Skipped (77) without sshd or HAProxy. KEEP=1 keeps the work directory.
 set -eu
 
-[ -x /usr/sbin/sshd ] && command -v haproxy >/dev/null || exit 77
-: "${ESCALATOR:?}" "${SRCDIR:?}" "${BUILDDIR:?}"
+. "$(dirname "$0")/lib.sh"
 # A third octet of its own, as testbed_smooth.sh (10..99) and
 # test_testbed (110..249) have theirs, and not the default bed's 100.
-NET=$((101 + $$ % 9))
-tries=0
-while ss -ltn 2>/dev/null | grep -q " 127\.0\.$NET\.[0-9]*:"; do
-	tries=$((tries + 1))
-	[ $tries -lt 9 ] || { echo "testbed_restore: no free net" >&2; exit 1; }
-	NET=$((101 + (NET - 100) % 9))
-done
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/escalator-restore-XXXXXX")
-BED=$WORK/bed
-
-testbed() {
-	sh "$SRCDIR/scripts/testbed" --dir "$BED" --net "$NET" "$@" >/dev/null
-}
-
-cleanup() {
-	testbed down || true
-	[ -n "${KEEP:-}" ] || rm -rf "$WORK"
-}
-trap cleanup EXIT
+testbed_init testbed_restore 101 9
+trap testbed_cleanup EXIT
 
 fail() {
 	echo "testbed_restore: $*" >&2

@@ -14,36 +14,33 @@
 # (journals, outputs, the load's report) to look at after a failure.
 set -eu
 
-[ -x /usr/sbin/sshd ] && command -v haproxy >/dev/null || exit 77
-: "${ESCALATOR:?}" "${SRCDIR:?}" "${BUILDDIR:?}"
+. "$(dirname "$0")/lib.sh"
 # A third octet of its own: test_testbed's beds are on 110 to 249, and
 # a node's sshd must not be another bed's.
-NET=$((10 + $$ % 90))
-tries=0
-while ss -ltn 2>/dev/null | grep -q " 127\.0\.$NET\.[0-9]*:"; do
-	tries=$((tries + 1))
-	[ $tries -lt 90 ] || { echo "testbed_smooth: no free net" >&2; exit 1; }
-	NET=$((10 + (NET - 9) % 90))
-done
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/escalator-smooth-XXXXXX")
-BED=$WORK/bed
+testbed_init testbed_smooth 10 90
 NODES="1 2 3 4"
 LOAD=
 
-testbed() {
-	sh "$SRCDIR/scripts/testbed" --dir "$BED" --net "$NET" "$@" >/dev/null
-}
-
 cleanup() {
 	[ -z "$LOAD" ] || kill "$LOAD" 2>/dev/null || true
-	testbed down || true
-	[ -n "${KEEP:-}" ] || rm -rf "$WORK"
+	testbed_cleanup
 }
 trap cleanup EXIT
 
 fail() {
 	echo "testbed_smooth: $*" >&2
 	exit 1
+}
+
+# wait_for PATTERN WHAT: until $WORK/load.out has a line that matches,
+# else fail with WHAT.
+wait_for() {
+	tries=0
+	until grep -q "$1" "$WORK/load.out"; do
+		tries=$((tries + 1))
+		[ $tries -lt 200 ] || fail "$2"
+		sleep 0.05
+	done
 }
 
 # Four clients through HAProxy until load_stop; back once they have
@@ -53,12 +50,7 @@ load_start() {
 	"$BUILDDIR/tests/http_load" "http://127.0.$NET.254:18080/" 4 \
 	    >"$WORK/load.out" 2>"$WORK/load.err" &
 	LOAD=$!
-	tries=0
-	until grep -q '^started' "$WORK/load.out"; do
-		tries=$((tries + 1))
-		[ $tries -lt 200 ] || fail "the client load did not start"
-		sleep 0.05
-	done
+	wait_for '^started' "the client load did not start"
 }
 
 # The number of failed requests, after at least one request went through.
@@ -67,12 +59,7 @@ load_start() {
 load_stop() {
 	kill "$LOAD"
 	wait "$LOAD" || true
-	tries=0
-	until grep -q '^requests ' "$WORK/load.out"; do
-		tries=$((tries + 1))
-		[ $tries -lt 200 ] || fail "the client load gave no report"
-		sleep 0.05
-	done
+	wait_for '^requests ' "the client load gave no report"
 	LOAD=
 	sed -n 's/^requests \([1-9][0-9]*\) failed \([0-9]*\)$/\2/p' \
 	    "$WORK/load.out"

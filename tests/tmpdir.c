@@ -1,23 +1,28 @@
-/* Scratch state directories for the store tests. */
+/* Scratch directories for the tests. */
 #include "config.h"
 
-#include <dirent.h>
+#include <errno.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
+#include <sys/stat.h>
 
 #include "escalator/util.h"
 #include "tmpdir.h"
 
+const char *
+tmpdir_base(void)
+{
+	const char *base = getenv("TMPDIR");
+
+	return base != NULL && *base != '\0' ? base : "/tmp";
+}
+
 char *
 tmpdir_make(void)
 {
-	const char *base = getenv("TMPDIR");
-	char *path;
+	char *path = xasprintf("%s/escalator-test-XXXXXX", tmpdir_base());
 
-	path = xasprintf("%s/escalator-store-XXXXXX",
-	    base != NULL && *base != '\0' ? base : "/tmp");
 	if (mkdtemp(path) == NULL) {
 		perror(path);
 		abort();
@@ -25,31 +30,20 @@ tmpdir_make(void)
 	return path;
 }
 
-static void
-tmpdir_remove_dir(const char *path)
+static int
+remove_one(const char *path, const struct stat *st, int flag,
+    struct FTW *ftw)
 {
-	struct dirent *de;
-	DIR *d;
-	char *file;
-
-	if ((d = opendir(path)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		file = xasprintf("%s/%s", path, de->d_name);
-		if (unlink(file) == -1)
-			tmpdir_remove_dir(file);
-		free(file);
-	}
-	closedir(d);
-	rmdir(path);
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path) == -1 && errno != ENOENT ? -1 : 0;
 }
 
 void
 tmpdir_remove(char *path)
 {
-	tmpdir_remove_dir(path);
+	if (path != NULL)
+		nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 	free(path);
 }

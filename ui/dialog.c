@@ -352,6 +352,22 @@ hostkey_text(struct ui *ui, struct text *t)
 	    "[e] defer (suspend)  [Esc] later");
 }
 
+/* A question with a deadline: the time left on the engine's clock, and
+ * a defer that buys another timeout instead of suspending. */
+static void
+deadline_text(struct ui *ui, struct text *t)
+{
+	const struct engine_approval *a = &ui->dlg.approval;
+	char left[32], more[32];
+
+	duration_format(a->deadline_ms - ui->m.snap.now_ms, left, sizeof left);
+	duration_format(a->extend_ms, more, sizeof more);
+	text_addf(t, sty(ui, UI_STYLE_SELECTED), "answer within %s, or the "
+	    "step fails", left);
+	text_addf(t, sty(ui, UI_STYLE_DANGER), "[a] approve  [d] deny  "
+	    "[e] defer (+%s)  [Esc] later", more);
+}
+
 static void
 approval_text(struct ui *ui, struct text *t)
 {
@@ -387,6 +403,10 @@ approval_text(struct ui *ui, struct text *t)
 	if (a->affected)
 		text_addf(t, n, "affected: %s", a->affected);
 	text_add(t, n, "");
+	if (a->deadline_ms > 0) {
+		deadline_text(ui, t);
+		return;
+	}
 	text_add(t, k, a->kind == APPROVAL_UNKNOWN_OUTCOME ?
 	    "[a] it took effect  [d] it did not  [e] defer  [Esc] later" :
 	    "[a] approve  [d] deny  [e] defer (suspend)  [Esc] later");
@@ -596,6 +616,12 @@ approval_key(struct ui *ui, int key)
 	if (cmd == ENGINE_CMD_QUIT)
 		return;		/* not an answer: the dialog stays */
 	ui_command(ui, cmd, a->id, NULL);
+	/* Deferred with a deadline, the question stays open: put it off as
+	 * Esc does, or it would come straight back. */
+	if (cmd == ENGINE_CMD_DEFER && a->deadline_ms > 0) {
+		ui->dismissed = a->id;
+		ui_status(ui, "decision #%u deferred: a answers it", a->id);
+	}
 	dialog_close(ui);
 }
 

@@ -35,11 +35,32 @@ key_context(const struct ui *ui)
 	return ctx;
 }
 
+/* A question with a deadline: the time left now, not when the engine
+ * last said why it waits (it sleeps until the deadline). */
+static bool
+deadline_line(struct ui *ui, WINDOW *w, int wd)
+{
+	const struct engine_snapshot *s = &ui->m.snap;
+	const struct engine_approval *a = s->approvals;
+	char left[32];
+
+	if (s->wait.reason != WAIT_APPROVAL || s->napprovals == 0 ||
+	    a->deadline_ms == 0)
+		return false;
+	duration_format(a->deadline_ms - s->now_ms, left, sizeof left);
+	putf(w, 0, 1, wd - 2, sty(ui, UI_STYLE_WAIT), "waiting for approval: "
+	    "approval #%u (answer within %s): %s", a->id, left,
+	    a->summary ? a->summary : "");
+	return true;
+}
+
 static void
 wait_line(struct ui *ui, WINDOW *w, int wd)
 {
 	const struct engine_wait *wt = &ui->m.snap.wait;
 
+	if (!ui->quitting && !ui->finished && deadline_line(ui, w, wd))
+		return;
 	if (ui->quitting)
 		put(w, 0, 1, wd - 2, sty(ui, UI_STYLE_WAIT),
 		    "quitting: the engine stops at the next safe point...");

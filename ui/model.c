@@ -474,7 +474,7 @@ note_severity(const struct engine_event *ev)
 {
 	static const char *const failed[] = { "failed", "late", NULL };
 	static const char *const refused[] = { "refused", "ignored",
-		"warning", NULL };
+		"warning", "expired", NULL };
 	static const char *const pressing[] = { "deny", "fault", "skip",
 		"force", NULL };
 

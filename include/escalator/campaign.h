@@ -173,6 +173,17 @@ struct operator_def {
 	int	 line;
 };
 
+/* monitor { interval; checks; on_failure }: health checks polled on
+ * every node from validation to the end of testing. */
+struct monitor_def {
+	bool		 enabled;
+	int64_t		 interval_ms;
+	size_t		*checks;	/* indices into campaign.health */
+	size_t		 nchecks;
+	enum on_failure	 on_failure;	/* pause or continue */
+	int		 line;
+};
+
 struct campaign {
 	char			*file;
 	char			*dir;		/* directory of file */
@@ -203,6 +214,7 @@ struct campaign {
 	size_t			 ntests;
 	struct step		*health;	/* validation-phase checks */
 	size_t			 nhealth;
+	struct monitor_def	 monitor;
 	struct version_file	*version_files;
 	size_t			 nversion_files;
 	struct operator_def	*operators;

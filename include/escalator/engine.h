@@ -232,6 +232,11 @@ struct engine_approval {
 	char			*object;	/* next phase, or the step */
 	char			*affected;	/* VNF instances, may be NULL */
 	char			*summary;	/* what happens next */
+	/* Gates and VNF questions of a step with a timeout: answer by
+	 * deadline_ms (engine clock) or the step fails; a defer adds
+	 * extend_ms. 0 and 0: no deadline, a defer suspends. */
+	int64_t			 deadline_ms;
+	int64_t			 extend_ms;
 	/* APPROVAL_HOSTKEY: the key the node offered. Approving (which
 	 * takes RIGHT_RUN) records it in known_hosts and connects again;
 	 * denying fails the step. */
@@ -275,6 +280,10 @@ struct engine_node_view {
 	int64_t		 elapsed_ms;	/* of the running step */
 	int64_t		 expected_ms;
 	char		*output;	/* last output line, may be NULL */
+	/* The health monitor's last verdict ("ok", "failed: CHECK") and
+	 * when, on the campaign clock; NULL and 0 before its first. */
+	char		*health;
+	int64_t		 health_ms;
 };
 
 struct engine_snapshot {

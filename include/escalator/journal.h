@@ -77,7 +77,8 @@ struct journal_node {
 	char	*name;
 	char	*version;
 	char	*phase;		/* where the node is in the campaign */
-	char	*health;	/* "ok", "degraded", "down", "unknown" */
+	char	*health;	/* "ok", "degraded", "down", "unknown",
+				   "failed: CHECK" (the monitor) */
 	bool	 maintenance;
 	char	*status;	/* "pending", "running", "upgraded", "failed",
 				   "rolled-back", ... */

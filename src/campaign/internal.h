@@ -22,6 +22,8 @@ void	parse_steps(struct cfg *, const config_setting_t *list,
 	    const char *what, unsigned allowed, struct step **, size_t *);
 #define ACTION_BIT(a)	(1u << (a))
 #define ACTION_ANY	((1u << STEP_ACTION_COUNT) - 1)
+void	parse_monitor(struct cfg *, const config_setting_t *,
+	    struct campaign *);
 void	parse_procedures(struct cfg *, const config_setting_t *,
 	    struct campaign *);
 void	parse_constraints(struct cfg *, const config_setting_t *,

@@ -72,7 +72,9 @@ common_help(FILE *out)
 	    "                    error=rollback (error: retry, rollback, restore,\n"
 	    "                    abort); kinds: phase, gate, vnf, unknown,\n"
 	    "                    hostkey (deny or defer only: --yes leaves it\n"
-	    "                    unanswered, --accept-new-host-keys accepts)\n"
+	    "                    unanswered, --accept-new-host-keys accepts);\n"
+	    "                    defer, like no answer, stops the run at a\n"
+	    "                    safe point (exit 4) and resume asks again\n"
 	    "  --operator NAME   who decides (default: $USER); the campaign's\n"
 	    "                    operators list says what each may do\n", out);
 }
@@ -401,6 +403,9 @@ print_event(const struct engine_event *ev)
 	printf("%s  %s\n", ts + 11, ev->text ? ev->text : "");
 	if (ev->type == ENGINE_EVENT_APPROVAL && ev->approval.affected)
 		printf("          affects %s\n", ev->approval.affected);
+	if (ev->type == ENGINE_EVENT_APPROVAL && ev->approval.deadline_ms > 0)
+		printf("          answer by %s, or the step fails\n",
+		    clock_format_iso(ev->approval.deadline_ms, ts, sizeof ts));
 }
 
 /* The choice line starts, if only one does ("a", "den", "def"). */
@@ -451,9 +456,12 @@ answer_approval(struct engine *e, const struct run_opts *o,
 	enum decision d = o->interactive ? ask_terminal("approval", choices,
 	    3) : p->approval[a->kind];
 
-	if (d == DECIDE_NONE) {
-		printf("          no answer for approval #%u: stopping at a "
-		    "safe point\n", a->id);
+	/* Here a defer leaves the question for a person: nobody would
+	 * answer a pushed deadline, so stop and let resume ask again. */
+	if (d == DECIDE_NONE || d == DECIDE_DEFER) {
+		printf("          %s approval #%u: stopping at a safe point; "
+		    "resume asks again\n", d == DECIDE_NONE ? "no answer for" :
+		    "deferred", a->id);
 		if (a->kind == APPROVAL_HOSTKEY)
 			printf("          check the fingerprint, then accept it "
 			    "in the console or add the key to known_hosts, and "

@@ -1,10 +1,15 @@
 /*
  * Approvals: phase boundaries, gates, VNF coordination points, unknown
  * outcomes and unknown host keys wait here for an operator's decision.
- * Every decision is journaled with the operator's name.
+ * Every decision is journaled with the operator's name. A gate or VNF
+ * question of a step with a timeout has a deadline: unanswered by then it
+ * closes and the step fails, so a forgotten question cannot hold nodes
+ * half upgraded for ever; a defer pushes the deadline.
  */
 #include "config.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,6 +69,75 @@ approval_open_hostkey(struct engine *e, long unit, const char *node,
 	return approval_announce(e, a);
 }
 
+/* The journal keeps a question's deadline (fact KEY, ms on the engine
+ * clock; "" once closed), so a crash neither grants a fresh timeout nor
+ * forgets one that passed meanwhile. */
+static int64_t
+deadline_recall(struct engine *e, const char *key, int64_t timeout_ms)
+{
+	char *v = journal_fact_get(e->j, key), *end, buf[32];
+	int64_t d = 0;
+
+	if (v != NULL && *v != '\0') {
+		d = strtoll(v, &end, 10);
+		if (*end != '\0' || d <= 0)
+			d = 0;
+	}
+	free(v);
+	if (d != 0)
+		return d;
+	d = clock_now(e->clock) + timeout_ms;
+	snprintf(buf, sizeof buf, "%" PRId64, d);
+	journal_fact_put(e->j, key, buf);
+	return d;
+}
+
+static void
+deadline_forget(struct engine *e, struct open_approval *a)
+{
+	if (a->fact != NULL && e->j != NULL)
+		journal_fact_put(e->j, a->fact, "");
+	free(a->fact);
+	a->fact = NULL;
+}
+
+/* The journal and the log say why the step is about to fail. */
+static void
+expired_note(struct engine *e, const char *node, const char *object,
+    int64_t deadline)
+{
+	char iso[32];
+
+	clock_format_iso(deadline, iso, sizeof iso);
+	journal_event(e->j, NULL, "expired", object,
+	    "no answer before the deadline");
+	note(e, node != NULL ? node : "", "approval", "expired", "%s: no "
+	    "answer before the deadline (%s)", object, iso);
+}
+
+/* A gate or VNF question answered by the deadline under fact key, or
+ * closed: NO_APPROVAL when that deadline passed already (a resumed run),
+ * journaled as for one that passes while open. */
+uint32_t
+approval_open_timed(struct engine *e, enum approval_kind kind, long unit,
+    const char *node, const char *object, const char *affected,
+    const char *summary, const char *key, int64_t timeout_ms)
+{
+	int64_t deadline = deadline_recall(e, key, timeout_ms);
+	struct open_approval *a;
+
+	if (clock_now(e->clock) >= deadline) {
+		journal_fact_put(e->j, key, "");
+		expired_note(e, node, object, deadline);
+		return NO_APPROVAL;
+	}
+	a = approval_new(e, kind, unit, node, object, affected, summary);
+	a->fact = xstrdup(key);
+	a->info.deadline_ms = deadline;
+	a->info.extend_ms = timeout_ms;
+	return approval_announce(e, a);
+}
+
 /* Every unit waiting on the approval may go on (and ask again). */
 static void
 units_release(struct engine *e, uint32_t id)
@@ -79,13 +153,15 @@ units_release(struct engine *e, uint32_t id)
 static void
 approval_remove(struct engine *e, size_t i)
 {
+	deadline_forget(e, &e->approvals[i]);
 	approval_info_free(&e->approvals[i].info);
 	memmove(&e->approvals[i], &e->approvals[i + 1],
 	    (e->napprovals - i - 1) * sizeof *e->approvals);
 	e->napprovals--;
 }
 
-/* Deferred or suspended: every open question is asked again later. */
+/* Deferred or suspended: every open question is asked again later, with
+ * a fresh deadline: the operator stopped the campaign on purpose. */
 void
 approvals_withdraw(struct engine *e)
 {
@@ -102,6 +178,62 @@ approvals_withdraw(struct engine *e)
 	e->approvals = NULL;
 	if (e->thread_started)
 		view_approvals(e);
+}
+
+/* A defer of a question with a deadline: another timeout to answer, and
+ * the campaign goes on waiting for it rather than suspend. */
+static void
+approval_extend(struct engine *e, struct open_approval *a, const char *op)
+{
+	char buf[32], iso[32], *msg;
+
+	a->info.deadline_ms += a->info.extend_ms;
+	snprintf(buf, sizeof buf, "%" PRId64, a->info.deadline_ms);
+	journal_fact_put(e->j, a->fact, buf);
+	clock_format_iso(a->info.deadline_ms, iso, sizeof iso);
+	msg = xasprintf("deadline %s", iso);
+	journal_event(e->j, op, "defer", a->info.object, msg);
+	free(msg);
+	note(e, a->info.node ? a->info.node : "", "defer", "ok",
+	    "#%u %s deferred by %s: answer by %s", a->info.id,
+	    a->info.object, op, iso);
+	view_approvals(e);
+}
+
+/* The earliest deadline of an open question, or CLOCK_NEVER. */
+int64_t
+approvals_deadline(const struct engine *e)
+{
+	int64_t d = CLOCK_NEVER;
+
+	for (size_t i = 0; i < e->napprovals; i++)
+		if (e->approvals[i].info.deadline_ms > 0 &&
+		    e->approvals[i].info.deadline_ms < d)
+			d = e->approvals[i].info.deadline_ms;
+	return d;
+}
+
+/* Questions nobody answered in time close, and their steps fail. */
+void
+approvals_expire(struct engine *e)
+{
+	int64_t now = clock_now(e->clock);
+	size_t i = 0;
+
+	while (i < e->napprovals) {
+		struct open_approval *a = &e->approvals[i];
+		long unit = a->unit;
+
+		if (a->info.deadline_ms == 0 || now < a->info.deadline_ms) {
+			i++;
+			continue;
+		}
+		expired_note(e, a->info.node, a->info.object,
+		    a->info.deadline_ms);
+		approval_remove(e, i);
+		view_approvals(e);
+		unit_question_expired(e, &e->units[unit]);
+	}
 }
 
 static void
@@ -145,6 +277,11 @@ approval_command(struct engine *e, const struct engine_command *cmd)
 		    "not allowed to decide approvals");
 		note(e, "", "approval", "refused", "%s may not decide %s", op,
 		    need == RIGHT_RUN ? "on host keys" : "approvals");
+		return;
+	}
+	if (cmd->type == ENGINE_CMD_DEFER &&
+	    e->approvals[i].info.deadline_ms > 0) {
+		approval_extend(e, &e->approvals[i], op);
 		return;
 	}
 	a = e->approvals[i];

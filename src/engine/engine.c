@@ -361,6 +361,7 @@ engine_snapshot(struct engine *e, struct engine_snapshot *s)
 		s->nodes[i].status = dup_or_null(v->status);
 		s->nodes[i].step = dup_or_null(v->step);
 		s->nodes[i].output = dup_or_null(v->output);
+		s->nodes[i].health = dup_or_null(v->health);
 		s->nodes[i].elapsed_ms = v->step != NULL ?
 		    s->now_ms - e->view_started[i] : 0;
 	}
@@ -380,6 +381,7 @@ engine_snapshot_free(struct engine_snapshot *s)
 		free(s->nodes[i].status);
 		free(s->nodes[i].step);
 		free(s->nodes[i].output);
+		free(s->nodes[i].health);
 	}
 	free(s->nodes);
 	for (size_t i = 0; i < s->napprovals; i++)
@@ -519,6 +521,7 @@ engine_free(struct engine *e)
 	units_clear(e);
 	approvals_withdraw(e);
 	records_free(e);
+	monitor_free(e);
 	free(e->members);
 	if (e->sched != NULL)
 		sched_free(e->sched);

@@ -81,6 +81,7 @@ struct open_approval {
 	struct engine_approval	 info;
 	long			 unit;		/* -1: phase boundary */
 	int64_t			 old_jid;	/* unknown outcome */
+	char			*fact;		/* journal key of its deadline */
 };
 
 struct cmd_item {
@@ -164,6 +165,7 @@ struct engine {
 	 * others (force.c). */
 	uint32_t		*forced;
 	size_t			 nforced;
+	struct monitor		*mon;		/* monitor.c */
 };
 
 /* engine.c: the link with the front end */
@@ -228,6 +230,7 @@ void	unit_failed(struct engine *, struct unit *, const char *output);
 void	unit_retry_held(struct engine *);
 void	unit_approval_done(struct engine *, struct unit *, bool approved,
 	    int64_t old_jid);
+void	unit_question_expired(struct engine *, struct unit *);
 
 /* approval.c */
 uint32_t approval_open(struct engine *, enum approval_kind, long unit,
@@ -236,8 +239,13 @@ uint32_t approval_open(struct engine *, enum approval_kind, long unit,
 uint32_t approval_open_hostkey(struct engine *, long unit, const char *node,
 	    const char *object, const char *summary,
 	    const struct transport_hostkey *);
+uint32_t approval_open_timed(struct engine *, enum approval_kind, long unit,
+	    const char *node, const char *object, const char *affected,
+	    const char *summary, const char *key, int64_t timeout_ms);
 void	approval_command(struct engine *, const struct engine_command *);
 void	approvals_withdraw(struct engine *);
+int64_t	approvals_deadline(const struct engine *);
+void	approvals_expire(struct engine *);
 
 /* hostkey.c: a node's unknown host key, put to the operator */
 bool	hostkey_unknown(const struct engine *, const struct transport_result *);
@@ -267,6 +275,16 @@ void	records_free(struct engine *);
 struct record *records_find(const struct engine *, const char *phase,
 	    const struct work *);
 char	*work_key(const char *phase, const struct work *);
+
+/* monitor.c: the campaign's health checks polled on every node */
+void	monitor_tick(struct engine *);
+void	monitor_timeouts(struct engine *);
+int64_t	monitor_deadline(const struct engine *);
+/* Whether the result was a monitor probe's (then it is handled). */
+bool	monitor_result(struct engine *, const struct transport_result *);
+/* Why the monitor suspended the campaign, or NULL. */
+const char *monitor_reason(const struct engine *);
+void	monitor_free(struct engine *);
 
 /* window.c */
 int64_t	window_next_start(const struct campaign *, int64_t now,

@@ -149,28 +149,46 @@ validation_units(struct engine *e)
 	}
 }
 
+/* The nodes backup item b is taken on, in turn, into nodes (one slot
+ * per inventory node); returns how many. The boundary's summary counts
+ * them here too, so it says what the phase will do. */
+static size_t
+backup_nodes(const struct engine *e, size_t b, uint32_t *nodes)
+{
+	const struct backup_item *bi = &e->c->backups[b];
+	size_t k = 0;
+
+	for (uint32_t n = 0; n < e->inv->count; n++) {
+		/* A skipped node is out: `once` takes the next. */
+		if (node_skipped(e, n) ||
+		    !selector_match(&bi->target, &e->inv->nodes[n]))
+			continue;
+		nodes[k++] = n;
+		if (bi->once)
+			break;
+	}
+	return k;
+}
+
 static void
 backup_units(struct engine *e)
 {
+	uint32_t *nodes = xcalloc(e->inv->count, sizeof *nodes);
+
 	for (size_t b = 0; b < e->c->nbackups; b++) {
-		const struct backup_item *bi = &e->c->backups[b];
 		struct unit *u = unit_add(e, ROLE_PLAIN);
+		size_t k = backup_nodes(e, b, nodes);
 
-		for (uint32_t n = 0; n < e->inv->count; n++) {
-			struct work w;
+		for (size_t i = 0; i < k; i++) {
+			struct work w = work_of(backup_step(e, b, false),
+			    nodes[i], "", -1);
 
-			/* A skipped node is out: `once` takes the next. */
-			if (node_skipped(e, n) ||
-			    !selector_match(&bi->target, &e->inv->nodes[n]))
-				continue;
-			w = work_of(backup_step(e, b, false), n, "", -1);
 			w.kind = TRANSPORT_BACKUP;
-			w.item = bi->name;
+			w.item = e->c->backups[b].name;
 			unit_push(u, &w);
-			if (bi->once)
-				break;
 		}
 	}
+	free(nodes);
 }
 
 static void
@@ -364,6 +382,155 @@ tasks_skip(struct engine *e)
 	}
 }
 
+/* --- what each phase boundary puts to the operator ------------------------ */
+
+/* What a phase does, on how many nodes, and how long the plan expects
+ * it to take: the same three things at every boundary. */
+struct phase_brief {
+	char	*what;
+	size_t	 nodes;
+	int64_t	 ms;
+};
+
+static const char *
+plural(size_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* The operator weighs how many nodes a phase touches: a node that
+ * several items or procedures go to counts once. */
+static void
+node_mark(bool *seen, uint32_t n, size_t *count)
+{
+	if (!seen[n]) {
+		seen[n] = true;
+		(*count)++;
+	}
+}
+
+/* Nodes still in the campaign: a skipped one is left as it is. */
+static size_t
+nodes_left(const struct engine *e)
+{
+	size_t count = 0;
+
+	for (uint32_t n = 0; n < e->inv->count; n++)
+		count += !node_skipped(e, n);
+	return count;
+}
+
+static size_t
+backup_nodes_count(const struct engine *e)
+{
+	bool *seen = xcalloc(e->inv->count, sizeof *seen);
+	uint32_t *nodes = xcalloc(e->inv->count, sizeof *nodes);
+	size_t count = 0;
+
+	for (size_t b = 0; b < e->c->nbackups; b++) {
+		size_t k = backup_nodes(e, b, nodes);
+
+		for (size_t i = 0; i < k; i++)
+			node_mark(seen, nodes[i], &count);
+	}
+	free(nodes);
+	free(seen);
+	return count;
+}
+
+static size_t
+execution_nodes(const struct engine *e)
+{
+	bool *seen = xcalloc(e->inv->count, sizeof *seen);
+	size_t count = 0;
+
+	for (uint32_t p = 0; p < e->plan.nprocs; p++) {
+		const struct plan_procedure *pp = &e->plan.procs[p];
+
+		for (uint32_t i = 0; i < pp->nnodes; i++)
+			if (!node_skipped(e, pp->nodes[i]))
+				node_mark(seen, pp->nodes[i], &count);
+	}
+	free(seen);
+	return count;
+}
+
+/* The times come from the planner, which counts them the way this
+ * engine runs each phase: one place to change. */
+static void
+phase_brief(const struct engine *e, struct phase_brief *b)
+{
+	const struct campaign *c = e->c;
+	struct plan_phases ph;
+
+	plan_phases(&e->plan, &ph);
+	switch (e->phase) {
+	case ENGINE_PHASE_VALIDATION:
+		b->what = xstrdup("health checks and alarms");
+		b->nodes = nodes_left(e);
+		b->ms = ph.validation_ms;
+		break;
+	case ENGINE_PHASE_BACKUP:
+		b->what = xasprintf("%zu item%s", c->nbackups,
+		    plural(c->nbackups));
+		b->nodes = backup_nodes_count(e);
+		b->ms = ph.backup_ms;
+		break;
+	case ENGINE_PHASE_EXECUTION:
+		b->what = xasprintf("%u procedure%s", e->plan.nprocs,
+		    plural(e->plan.nprocs));
+		b->nodes = execution_nodes(e);
+		b->ms = ph.execution_ms;
+		break;
+	case ENGINE_PHASE_TESTING:
+		b->what = xasprintf("%zu test%s", c->ntests, plural(c->ntests));
+		/* No tests: no unit, nothing runs on any node. */
+		b->nodes = c->ntests > 0 ? nodes_left(e) : 0;
+		b->ms = ph.testing_ms;
+		break;
+	default:
+		b->what = xasprintf("%s becomes final", c->to_version ?
+		    c->to_version : "?");
+		b->nodes = nodes_left(e);
+		b->ms = 0;	/* it runs no steps: statuses change */
+		break;
+	}
+}
+
+/* Skipped nodes stay on what they run: the commit says so, and its
+ * approval is the only confirmation there is. */
+static char *
+commit_skipped(const struct engine *e)
+{
+	size_t nskipped;
+	char *skipped, *s;
+
+	if (e->phase != ENGINE_PHASE_COMMIT)
+		return xstrdup("");
+	skipped = skipped_list(e, &nskipped);
+	s = nskipped ? xasprintf("; skipped, left as they are: %s", skipped) :
+	    xstrdup("");
+	free(skipped);
+	return s;
+}
+
+/* One line, short enough for the console's dialog at 80 columns:
+ * "backup: 2 items on 3 nodes, expected 1m30s". */
+static char *
+phase_summary(const struct engine *e)
+{
+	struct phase_brief b;
+	char d[32], *skipped = commit_skipped(e), *s;
+
+	phase_brief(e, &b);
+	s = xasprintf("%s: %s on %zu node%s, expected %s%s",
+	    engine_phase_name(e->phase), b.what, b.nodes, plural(b.nodes),
+	    duration_format(b.ms, d, sizeof d), skipped);
+	free(b.what);
+	free(skipped);
+	return s;
+}
+
 /* --- entering and finishing phases ------------------------------------------ */
 
 static char *
@@ -381,44 +548,6 @@ fact_is(struct engine *e, char *key, const char *value)
 	free(v);
 	free(key);
 	return is;
-}
-
-/* Skipped nodes stay on what they run: the commit says so. */
-static char *
-commit_summary(const struct engine *e)
-{
-	size_t nskipped;
-	char *skipped = skipped_list(e, &nskipped), *s;
-
-	s = xasprintf("commit: %s becomes final on %zu nodes%s%s",
-	    e->c->to_version ? e->c->to_version : "?",
-	    e->inv->count - nskipped, nskipped ? "; skipped, left as they "
-	    "are: " : "", skipped);
-	free(skipped);
-	return s;
-}
-
-static char *
-phase_summary(const struct engine *e)
-{
-	char d[32];
-
-	switch (e->phase) {
-	case ENGINE_PHASE_VALIDATION:
-		return xasprintf("validation: health checks and alarms on %zu "
-		    "nodes", e->inv->count);
-	case ENGINE_PHASE_BACKUP:
-		return xasprintf("backup: %zu items", e->c->nbackups);
-	case ENGINE_PHASE_EXECUTION:
-		return xasprintf("execution: %u procedures, %u node tasks, "
-		    "expected %s", e->plan.nprocs, e->plan.ntasks,
-		    duration_format(e->plan.total_ms, d, sizeof d));
-	case ENGINE_PHASE_TESTING:
-		return xasprintf("testing: %zu tests on %zu nodes",
-		    e->c->ntests, e->inv->count);
-	default:
-		return commit_summary(e);
-	}
 }
 
 static bool	versions_check(struct engine *);

@@ -54,7 +54,10 @@ node_put(struct engine *e, uint32_t node, const char *status)
 	jn.name = e->inv->nodes[node].name;
 	jn.version = e->node_version[node];
 	jn.phase = (char *)engine_phase_name(e->phase);
-	jn.health = (char *)(e->node_down[node] ? "down" : "ok");
+	/* the health monitor's verdict, when it has one (monitor.c) */
+	jn.health = e->node_down[node] ? "down" :
+	    e->view.nodes[node].health != NULL ? e->view.nodes[node].health :
+	    "ok";
 	jn.maintenance = e->node_maintenance[node];
 	jn.status = e->view.nodes[node].status;
 	jn.updated_ms = clock_now(e->clock);
@@ -330,11 +333,33 @@ at_rest(const struct engine *e)
 	    e->state == ENGINE_STATE_ROLLBACK_SUSPENDED;
 }
 
+/* The time left goes first: a long summary is cut on a narrow screen. */
+static void
+explain_approval(struct engine *e, const struct engine_approval *a)
+{
+	char left[32];
+
+	if (a->deadline_ms == 0) {
+		view_wait(e, WAIT_APPROVAL, NULL, "approval #%u: %s", a->id,
+		    a->summary);
+		return;
+	}
+	duration_format(a->deadline_ms - clock_now(e->clock), left,
+	    sizeof left);
+	view_wait(e, WAIT_APPROVAL, NULL, "approval #%u (answer within %s): "
+	    "%s", a->id, left, a->summary);
+}
+
 static void
 explain_wait(struct engine *e)
 {
 	const struct unit *u;
 
+	if (e->state == ENGINE_STATE_SUSPENDED && monitor_reason(e) != NULL) {
+		view_wait(e, WAIT_OPERATOR, NULL, "the operator: campaign "
+		    "suspended: %s", monitor_reason(e));
+		return;
+	}
 	if (at_rest(e)) {
 		view_wait(e, engine_state_final(e->state) ? WAIT_NONE :
 		    WAIT_OPERATOR, NULL, "the operator: campaign %s",
@@ -342,8 +367,7 @@ explain_wait(struct engine *e)
 		return;
 	}
 	if (e->napprovals > 0) {
-		view_wait(e, WAIT_APPROVAL, NULL, "approval #%u: %s",
-		    e->approvals[0].info.id, e->approvals[0].info.summary);
+		explain_approval(e, &e->approvals[0].info);
 		return;
 	}
 	for (size_t i = 0; i < e->nunits; i++) {
@@ -392,6 +416,10 @@ wait_for_something(struct engine *e)
 	int64_t deadline = units_deadline(e);
 	int n;
 
+	if (approvals_deadline(e) < deadline)
+		deadline = approvals_deadline(e);
+	if (monitor_deadline(e) < deadline)
+		deadline = monitor_deadline(e);
 	if (at_rest(e))
 		deadline = CLOCK_NEVER;
 	/* Decisions take no virtual time: the clock holds still while a
@@ -412,8 +440,11 @@ wait_for_something(struct engine *e)
 	}
 	view_idle(e, false);
 	for (int i = 0; i < n; i++)
-		unit_result(e, &res[i]);
+		if (!monitor_result(e, &res[i]))
+			unit_result(e, &res[i]);
 	units_timeouts(e);
+	monitor_timeouts(e);
+	approvals_expire(e);
 }
 
 /* Until the start command: what comes after it waits in the queue for
@@ -525,6 +556,7 @@ engine_main(void *arg)
 				before = e->state;
 				progress(e);
 			} while (e->state != before);
+			monitor_tick(e);
 			explain_wait(e);
 			if (e->quit_requested && at_rest(e))
 				break;

@@ -438,6 +438,9 @@ vnfs_of(const struct engine *e, uint32_t node)
 	return s;
 }
 
+static uint32_t	ask_timed(struct engine *, struct unit *, enum approval_kind,
+		    const char *, const char *);
+
 static void
 ask(struct engine *e, struct unit *u, enum approval_kind kind,
     int64_t old_jid)
@@ -458,12 +461,55 @@ ask(struct engine *e, struct unit *u, enum approval_kind kind,
 		summary = xasprintf("%s on %s: %s", w->name, node_name(e,
 		    w->node), w->step && w->step->message ? w->step->message :
 		    "go on with the procedure");
-	u->approval = approval_open(e, kind, u - e->units, node_name(e,
-	    w->node), w->name, vnfs, summary);
-	e->approvals[e->napprovals - 1].old_jid = old_jid;
 	u->st = UNIT_APPROVAL;
+	if (kind != APPROVAL_UNKNOWN_OUTCOME && w->step != NULL &&
+	    w->step->timeout_ms > 0) {
+		u->approval = ask_timed(e, u, kind, vnfs, summary);
+		if (u->approval == NO_APPROVAL)
+			unit_question_expired(e, u);
+	} else {
+		u->approval = approval_open(e, kind, u - e->units,
+		    node_name(e, w->node), w->name, vnfs, summary);
+		e->approvals[e->napprovals - 1].old_jid = old_jid;
+	}
 	free(vnfs);
 	free(summary);
+}
+
+/* A question with a deadline: the step's timeout from when it was first
+ * asked (the journal remembers that across a crash). */
+static uint32_t
+ask_timed(struct engine *e, struct unit *u, enum approval_kind kind,
+    const char *vnfs, const char *summary)
+{
+	const struct work *w = &u->works[u->next];
+	char *wk = work_key(phase_of(e), w);
+	char *key = xasprintf("deadline.%s", wk);
+	uint32_t id;
+
+	id = approval_open_timed(e, kind, u - e->units, node_name(e, w->node),
+	    w->name, vnfs, summary, key, w->step->timeout_ms);
+	free(key);
+	free(wk);
+	return id;
+}
+
+/* Nobody answered by the deadline: the step fails as a hang does, with
+ * a step record saying so (a resumed run applies its policy). */
+void
+unit_question_expired(struct engine *e, struct unit *u)
+{
+	const struct work *w = &u->works[u->next];
+	const char *why = "no answer before the deadline";
+	struct journal_step js;
+	int64_t now = clock_now(e->clock);
+
+	u->approval = NO_APPROVAL;
+	step_intent_fill(e, u, w, now, &js);
+	u->started_ms = now;
+	if ((u->jid = journal_step_intent(e->j, &js)) != -1)
+		record_outcome(e, u, w, STEP_STATUS_TIMEOUT, -1, why, now);
+	unit_failed(e, u, why);
 }
 
 /* A decision that needs no action: journal it as a step of its own. */
@@ -604,9 +650,11 @@ unit_advance(struct engine *e, size_t idx)
 		if (w->step != NULL && !u->approved &&
 		    (w->step->action == STEP_APPROVAL ||
 		    w->step->action == STEP_VNF_COORDINATION)) {
+			/* Asked, or closed at once for a deadline that passed
+			 * before a restart (then maybe asked again). */
 			ask(e, u, w->step->action == STEP_APPROVAL ?
 			    APPROVAL_GATE : APPROVAL_VNF, 0);
-			return;
+			continue;
 		}
 		work_start(e, u, w);
 	}
