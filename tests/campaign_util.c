@@ -113,3 +113,20 @@ tu_inventory(struct inventory *inv, const char *text, struct diag_list *diags)
 	tu_remove(path);
 	return rc;
 }
+
+int
+tu_load_data(struct campaign *c, struct inventory *inv, const char *rel)
+{
+	struct diag_list d = { NULL, 0, 0 };
+	char *file = tu_src(rel);
+	int rc = 0;
+
+	if (campaign_load(c, file, &d) == -1 ||
+	    inventory_load(inv, c->inventory_path, &d) == -1) {
+		diag_print(&d, stderr);
+		rc = -1;
+	}
+	diag_list_free(&d);
+	free(file);
+	return rc;
+}

@@ -26,5 +26,8 @@ void	 tu_expect_clean(const struct diag_list *);
 /* Load a campaign or inventory from text, through a temporary file. */
 int	 tu_campaign(struct campaign *, const char *text, struct diag_list *);
 int	 tu_inventory(struct inventory *, const char *text, struct diag_list *);
+/* Load a campaign of the source tree (rel: "tests/data/...") and its
+ * inventory; -1, with the diagnostics printed, when either fails. */
+int	 tu_load_data(struct campaign *, struct inventory *, const char *rel);
 
 #endif

@@ -25,6 +25,7 @@
 #include "escalator/journal.h"
 #include "escalator/sim.h"
 #include "escalator/util.h"
+#include "campaign_util.h"
 #include "tmpdir.h"
 
 #define T0	1767229200000LL		/* 2026-01-01T01:00:00Z */
@@ -58,19 +59,11 @@ static int
 setup(void **state)
 {
 	struct fixture *f = xcalloc(1, sizeof *f);
-	struct diag_list d = { NULL, 0, 0 };
-	const char *srcdir = getenv("SRCDIR") ? getenv("SRCDIR") :
-	    ESCALATOR_SRCDIR;
-	char *file = xasprintf("%s/tests/data/engine/testbed.cfg", srcdir);
 
 	f->dir = tmpdir_make();
-	if (campaign_load(&f->c, file, &d) == -1 ||
-	    inventory_load(&f->inv, f->c.inventory_path, &d) == -1) {
-		diag_print(&d, stderr);
+	if (tu_load_data(&f->c, &f->inv, "tests/data/engine/testbed.cfg") ==
+	    -1)
 		return -1;
-	}
-	diag_list_free(&d);
-	free(file);
 	f->operator = "alice";
 	for (size_t k = 0; k < APPROVAL_KIND_COUNT; k++)
 		f->answer[k] = ENGINE_CMD_APPROVE;

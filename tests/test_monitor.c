@@ -26,6 +26,7 @@
 #include "escalator/ssh_transport.h"
 #include "escalator/util.h"
 #include "net_util.h"
+#include "campaign_util.h"
 #include "tmpdir.h"
 
 #define INTERVAL_MS	10000
@@ -44,19 +45,11 @@ static int
 setup(void **state)
 {
 	struct fixture *f = xcalloc(1, sizeof *f);
-	struct diag_list d = { NULL, 0, 0 };
-	const char *srcdir = getenv("SRCDIR") ? getenv("SRCDIR") :
-	    ESCALATOR_SRCDIR;
-	char *file = xasprintf("%s/tests/data/engine/testbed.cfg", srcdir);
 
 	f->dir = tmpdir_make();
-	if (campaign_load(&f->c, file, &d) == -1 ||
-	    inventory_load(&f->inv, f->c.inventory_path, &d) == -1) {
-		diag_print(&d, stderr);
+	if (tu_load_data(&f->c, &f->inv, "tests/data/engine/testbed.cfg") ==
+	    -1)
 		return -1;
-	}
-	diag_list_free(&d);
-	free(file);
 	/* monitor = { interval = "10s"; checks = [ "ping" ]; } */
 	f->c.monitor.enabled = true;
 	f->c.monitor.interval_ms = INTERVAL_MS;
