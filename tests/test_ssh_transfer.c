@@ -342,6 +342,35 @@ test_backup_command_only(void **state)
 	item_free(&it);
 }
 
+/* A link the backup holds leads no later file elsewhere: "current ->
+ * rel" saved, "current/cfg" must not land in the copy of rel. */
+static void
+test_backup_through_saved_link_refused(void **state)
+{
+	struct transport *t = tp_open("id");
+	struct transport_result r;
+	struct item it;
+
+	(void)state;
+	item_make(&it, "linked");
+	strv_free(&it.b.files);
+	assert_int_equal(net_sh("cd %s && mkdir rel && echo x > rel/cfg && "
+	    "echo y > rel/other && ln -s rel current", it.root), 0);
+	for (size_t i = 0; i < 3; i++) {
+		static const char *const rel[] = { "rel/other", "current",
+		    "current/cfg" };
+		char *f = xasprintf("%s/%s", it.root, rel[i]);
+
+		strv_push(&it.b.files, f);
+		free(f);
+	}
+	r = backup_run(t, &it, false);
+	assert_int_equal(r.status, TRANSPORT_FAILED);
+	assert_non_null(strstr(r.output, "Not a directory"));
+	t->ops->destroy(t);
+	item_free(&it);
+}
+
 static void
 test_restore_after_change(void **state)
 {
@@ -696,6 +725,7 @@ main(void)
 		cmocka_unit_test(test_copy_version_file),
 		cmocka_unit_test(test_backup_tree_and_output),
 		cmocka_unit_test(test_backup_command_only),
+		cmocka_unit_test(test_backup_through_saved_link_refused),
 		cmocka_unit_test(test_restore_after_change),
 		cmocka_unit_test(test_restore_refuses_tampered_backup),
 		cmocka_unit_test(test_transfer_connection_dropped),

@@ -68,6 +68,8 @@ hostkey_decided(struct engine *e, const struct engine_approval *a,
 
 	if (accepted && e->tp->ops->hostkey_accept(e->tp, (uint32_t)node,
 	    a->hostkey.fingerprint, &err) == -1) {
+		if (err == NULL)
+			err = xstrdup("cannot record the host key");
 		note(e, a->node, "hostkey", "failed", "%s", err);
 		accepted = false;
 	} else if (accepted)

@@ -24,14 +24,16 @@ int
 jump_command(const struct ssh_transport *t, const struct node *n, char **out)
 {
 	const char *spec = n->jump != NULL ? n->jump : t->jump;
+	const char *addr = n->address != NULL ? n->address : n->name;
 	struct jump_host j;
-	char *kh, *id = NULL, *user, *log, *path;
+	char *kh, *id = NULL, *user, *log, *path, *target;
 	int fd;
 
 	*out = NULL;
 	if (spec == NULL)
 		return 0;
-	if (!jump_parse(spec, &j))
+	/* libssh expands %-sequences in the command it runs */
+	if (!jump_parse(spec, &j) || strchr(addr, '%') != NULL)
 		return -1;
 	kh = shell_quote(t->known_hosts);
 	path = xasprintf("%s/" JUMP_LOG, t->state_dir);
@@ -50,13 +52,18 @@ jump_command(const struct ssh_transport *t, const struct node *n, char **out)
 	}
 	user = shell_quote(j.user[0] != '\0' ? j.user : n->user != NULL ?
 	    n->user : "root");
-	/* %h and %p: libssh puts the node's address and port there. Its
+	/* The node's address quoted here, not libssh's %h: an inventory's
+	 * address must never reach the shell as words. The client's
 	 * complaints go to a log, not to the operator's terminal. */
+	path = xasprintf("%s:%d", addr, n->port > 0 ? n->port : 22);
+	target = shell_quote(path);
+	free(path);
 	*out = xasprintf("exec ssh -F /dev/null -o BatchMode=yes "
 	    "-o StrictHostKeyChecking=yes -o UserKnownHostsFile=%s "
 	    "-o GlobalKnownHostsFile=/dev/null -o ConnectTimeout=%d %s"
-	    "-l %s -p %d -W '%%h:%%p' %s 2>>%s", kh, JUMP_CONNECT_TIMEOUT_S,
-	    id != NULL ? id : "", user, j.port, j.host, log);
+	    "-l %s -p %d -W %s %s 2>>%s", kh, JUMP_CONNECT_TIMEOUT_S,
+	    id != NULL ? id : "", user, j.port, target, j.host, log);
+	free(target);
 	free(kh);
 	free(log);
 	free(id);

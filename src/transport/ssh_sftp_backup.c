@@ -52,6 +52,27 @@ local_failed(struct backup *b, const char *path)
 }
 
 /* The local directories above path, made private. */
+/* A directory of the backup, made or already there as a directory: a
+ * link the backup itself holds (a node's "current -> rel/42") must not
+ * lead later files out of the backup directory. */
+static int
+dir_ensure(const char *local)
+{
+	struct stat st;
+
+	if (mkdir(local, 0700) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return -1;
+	if (lstat(local, &st) == -1)
+		return -1;
+	if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	return 0;
+}
+
 static int
 parents_make(struct backup *b, const char *path)
 {
@@ -61,7 +82,7 @@ parents_make(struct backup *b, const char *path)
 	for (char *s = local + strlen(b->dir) + 1; (s = strchr(s, '/')) !=
 	    NULL; s++) {
 		*s = '\0';
-		if (mkdir(local, 0700) == -1 && errno != EEXIST)
+		if (dir_ensure(local) == -1)
 			rc = local_failed(b, local);
 		*s = '/';
 		if (rc == -1)
@@ -150,7 +171,7 @@ fetch_dir(struct backup *b, const char *path, const char *local)
 	sftp_attributes a;
 	int rc = 0;
 
-	if (mkdir(local, 0700) == -1 && errno != EEXIST)
+	if (dir_ensure(local) == -1)
 		return local_failed(b, local);
 	if ((d = sftp_opendir(c->sftp, path)) == NULL) {
 		sftp_fail(c, "cannot list", path);

@@ -171,8 +171,8 @@ entry_parse(struct restore_plan *p, const char *dir, char *line, char **why)
 	if (strlen(line) < 2 || line[1] != '\t' || strchr("dfl",
 	    line[0]) == NULL || (mode = strtok_r(line + 2, "\t", &save)) ==
 	    NULL || (e.path = strtok_r(NULL, "\t", &save)) == NULL ||
-	    e.path[0] != '/' || ((e.target = strtok_r(NULL, "\t", &save)) ==
-	    NULL) != (e.type != 'l')) {
+	    !backup_path_valid(e.path) || ((e.target = strtok_r(NULL, "\t",
+	    &save)) == NULL) != (e.type != 'l')) {
 		*why = xstrdup("a malformed line in " BACKUP_ENTRIES);
 		return -1;
 	}
