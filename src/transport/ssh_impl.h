@@ -182,7 +182,6 @@ enum transfer_op {
 };
 
 struct transfer {
-	uint64_t		 id;
 	uint32_t		 node;
 	enum transfer_op	 op;
 	char			*local;		/* copy: the file; else the

@@ -73,6 +73,7 @@ worker_main(void *arg)
 {
 	struct transfer_pool *p = arg;
 	struct transfer *x, **tail;
+	bool cancelled;
 
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
@@ -84,8 +85,9 @@ worker_main(void *arg)
 		p->queue = x->next;
 		x->next = p->running;
 		p->running = x;
+		cancelled = x->cancelled;	/* written under the lock */
 		pthread_mutex_unlock(&p->lock);
-		if (x->cancelled)
+		if (cancelled)
 			transfer_failed(x, 1, "cancelled");
 		else
 			sftp_transfer_run(p->t, x);
@@ -482,7 +484,6 @@ transfer_start(struct ssh_transport *t, struct job *j,
 	if (pool_get(t, err) == NULL)
 		return -1;
 	x = xcalloc(1, sizeof *x);
-	x->id = j->id;
 	x->node = j->node;
 	x->fd = -1;
 	x->timeout_ms = j->timeout_ms;
