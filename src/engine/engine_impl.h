@@ -189,6 +189,8 @@ void	view_approvals(struct engine *);
  * end is woken when it is. */
 void	view_idle(struct engine *, bool idle);
 bool	commands_take(struct engine *, struct engine_command *);
+/* The operator may run the campaign; else journaled as refused. */
+bool	operator_may_run(struct engine *, const struct engine_command *);
 void	command_release(struct engine_command *);
 void	approval_info_free(struct engine_approval *);
 

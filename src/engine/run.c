@@ -157,7 +157,7 @@ static const char *const command_names[] = {
 #undef X
 };
 
-static bool
+bool
 operator_may_run(struct engine *e, const struct engine_command *cmd)
 {
 	const char *op = cmd->operator ? cmd->operator : e->operator;

@@ -138,15 +138,11 @@ skips_configured(struct engine *e)
 	struct engine_command cmd = { .type = ENGINE_CMD_SKIP_NODE,
 	    .operator = e->operator };
 
-	if (e->cfg.skip_nodes == NULL)
+	if (e->cfg.skip_nodes == NULL || !operator_may_run(e, &cmd))
 		return;
 	for (size_t i = 0; i < e->cfg.skip_nodes->count; i++) {
 		cmd.node = e->cfg.skip_nodes->items[i];
-		if (engine_operator_allowed(e->c, e->operator, RIGHT_RUN))
-			command_skip(e, &cmd);
-		else
-			journal_event(e->j, e->operator, "refused",
-			    "campaign", "not allowed to skip a node");
+		command_skip(e, &cmd);
 	}
 }
 
