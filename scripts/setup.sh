@@ -9,7 +9,7 @@ PACKAGES="build-essential autoconf automake pkg-config
 	libconfig-dev libjson-c-dev libsqlite3-dev libssl-dev libcmocka-dev
 	sqlite3 valgrind clang libncurses-dev tmux
 	libssh-dev libcurl4-openssl-dev libmicrohttpd-dev
-	openssh-server openssh-client haproxy curl"
+	openssh-server openssh-client haproxy curl openssl"
 # shellcheck disable=SC2086
 if ! dpkg -s $PACKAGES >/dev/null 2>&1; then
 	$SUDO apt-get update -q
