@@ -1,6 +1,7 @@
 /* escalator: dispatch to a subcommand. */
 #include "config.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -39,6 +40,10 @@ usage(FILE *out)
 int
 main(int argc, char **argv)
 {
+	/* A node's connection, a jump host's ssh or a reader of our output
+	 * may go away while we write to it: that is an error to report
+	 * (EPIPE), never a reason to die with a half-written journal. */
+	signal(SIGPIPE, SIG_IGN);
 	if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
 		printf("escalator %s\n", PACKAGE_VERSION);
 		return EXIT_OK;
