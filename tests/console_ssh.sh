@@ -151,6 +151,7 @@ if hostkey_answer e suspended "defer did not suspend"; then
 	has dialog "ssh-ed25519"
 	has dialog "$addr port $port"
 	has dialog "Accepting records the key in"
+	has dialog "found by:"
 else
 	fail "no host-key question"
 fi

@@ -4,6 +4,7 @@
  * slow answer holds up nobody else).
  *
  *   GET  /  /health  /version  {"status":"ok","version":V,"node":N}
+ *   GET  /hits                 how many GET /health it answered
  *   GET  /status/NNN           answers with status NNN
  *   GET  /json                 a nested document for field checks
  *   GET  /slow?ms=N            answers after N ms
@@ -35,6 +36,7 @@ struct service {
 	const char	*node;
 	pthread_mutex_t	 lock;
 	char		*notified;	/* last POST /notify body */
+	unsigned long	 hits;		/* GET /health answered */
 };
 
 struct upload {
@@ -75,6 +77,17 @@ get(struct service *s, struct MHD_Connection *c, const char *url)
 	const char *arg;
 	long n;
 
+	if (strcmp(url, "/health") == 0) {
+		pthread_mutex_lock(&s->lock);
+		s->hits++;
+		pthread_mutex_unlock(&s->lock);
+	}
+	if (strcmp(url, "/hits") == 0) {
+		pthread_mutex_lock(&s->lock);
+		snprintf(body, sizeof body, "%lu\n", s->hits);
+		pthread_mutex_unlock(&s->lock);
+		return reply(c, MHD_HTTP_OK, "text/plain", body);
+	}
 	if (strcmp(url, "/") == 0 || strcmp(url, "/health") == 0 ||
 	    strcmp(url, "/version") == 0) {
 		snprintf(body, sizeof body, "{\"status\":\"ok\",\"version\":"

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "escalator/campaign.h"
+#include "escalator/util.h"
 #include "campaign_util.h"
 
 #define HEAD								\
@@ -678,6 +679,114 @@ test_monitor_errors(void **state)
 	diag_list_free(&diags);
 }
 
+/* vim = { ... }: both requests with their defaults, the ready poll,
+ * headers kept as written and ca_file beside the campaign. */
+static void
+test_vim_values(void **state)
+{
+	static const char text[] = HEAD
+	    "vim = { maintenance_on = { url = \"https://v:8774/h/{name}\";\n"
+	    "    expect_status = 202; expect_json = [ \"state=on\" ];\n"
+	    "    timeout = \"10m\"; ready = { url = \"https://v/h/{name}\";\n"
+	    "    expect_json = [ \"host.state=maintenance\" ]; }; };\n"
+	    "  maintenance_off = { url = \"https://v:8774/h/{name}\"; };\n"
+	    "  headers = [ \"X-Auth-Token: {env:OS_TOKEN}\" ];\n"
+	    "  ca_file = \"vim-ca.pem\"; };\n" PROC STEP_OK END;
+	struct diag_list diags = { NULL, 0, 0 };
+	struct campaign c;
+	char *ca;
+
+	(void)state;
+	assert_int_equal(tu_campaign(&c, text, &diags), 0);
+	tu_expect_clean(&diags);
+	assert_true(c.vim.enabled);
+	assert_int_equal(c.vim.line, 4);
+	assert_string_equal(c.vim.on.method, "POST");
+	assert_int_equal(c.vim.on.expect_status, 202);
+	assert_int_equal(c.vim.on.nexpect_json, 1);
+	assert_string_equal(c.vim.on.expect_json[0].key, "state");
+	assert_int_equal(c.vim.on.timeout_ms, 600000);
+	assert_non_null(c.vim.on.ready);
+	assert_string_equal(c.vim.on.ready->method, "GET");
+	assert_int_equal(c.vim.on.ready->interval_ms, 10000);
+	assert_int_equal(c.vim.on.ready->expect_status, 200);
+	/* nothing to say: taken out of maintenance by DELETE */
+	assert_string_equal(c.vim.off.method, "DELETE");
+	assert_int_equal(c.vim.off.expect_status, 200);
+	assert_int_equal(c.vim.off.timeout_ms, 0);
+	assert_null(c.vim.off.ready);
+	assert_int_equal(c.vim.headers.count, 1);
+	assert_string_equal(c.vim.headers.items[0],
+	    "X-Auth-Token: {env:OS_TOKEN}");
+	ca = xasprintf("%s/vim-ca.pem", c.dir);
+	assert_string_equal(c.vim.ca_file, ca);
+	free(ca);
+	campaign_free(&c);
+	diag_list_free(&diags);
+}
+
+static void
+test_vim_errors(void **state)
+{
+	static const char text[] = HEAD
+	    "vim = { maintenance_on = { url = \"ftp://v/{name}\";\n"
+	    "    method = \"GTE\";\n"
+	    "    body = \"{\\\"token\\\":\\\"{env:T}\\\"}\";\n"
+	    "    ready = { expect_json = [ \"state\" ];\n"
+	    "      interval = \"10ms\"; }; };\n"
+	    "  headers = [ \"X-Auth-Token: {env:OS TOKEN}\",\n"
+	    "    \"no colon\",\n"
+	    "    \"Authorization: Bearer s3cret\" ];\n"
+	    "  timeout = 5; };\n" PROC STEP_OK END;
+	static const char types[] = HEAD
+	    "vim = { maintenance_on = \"POST\"; maintenance_off = {\n"
+	    "  url = 7; }; headers = 3; };\n" PROC STEP_OK END;
+	struct diag_list diags = { NULL, 0, 0 };
+	struct campaign c;
+
+	(void)state;
+	assert_int_equal(tu_campaign(&c, text, &diags), -1);
+	tu_expect(&diags, DIAG_ERROR, 4, "vim: maintenance_on: url must "
+	    "start with http:// or https://", "e.g. ");
+	tu_expect(&diags, DIAG_ERROR, 5, "vim: maintenance_on: method must "
+	    "change the host's state, not \"GTE\"", NULL);
+	tu_expect(&diags, DIAG_ERROR, 6, "vim: maintenance_on: {env:...} in "
+	    "body: only headers may read the environment", "put the token "
+	    "in headers");
+	tu_expect(&diags, DIAG_ERROR, 7, "vim: maintenance_on: ready: "
+	    "missing \"url\"", NULL);
+	tu_expect(&diags, DIAG_ERROR, 7, "vim: maintenance_on: ready: bad "
+	    "expect_json \"state\"", NULL);
+	tu_expect(&diags, DIAG_ERROR, 8, "vim: maintenance_on: ready: "
+	    "interval must be at least 100ms", NULL);
+	tu_expect(&diags, DIAG_ERROR, 4, "vim: missing \"maintenance_off\"",
+	    NULL);
+	tu_expect(&diags, DIAG_ERROR, 9, "vim: header 1: {env:NAME}: a name "
+	    "is letters, digits and _, then }", NULL);
+	tu_expect(&diags, DIAG_ERROR, 10, "vim: header 2: a header is "
+	    "\"Name: value\"", NULL);
+	/* a credential in the file is the operator's choice, but said */
+	tu_expect(&diags, DIAG_WARNING, 11, "vim: header 3: a credential "
+	    "written in the campaign file", "take it from the controller's "
+	    "environment");
+	tu_expect(&diags, DIAG_ERROR, 12, "vim: unknown key \"timeout\"",
+	    NULL);
+	for (size_t i = 0; i < diags.count; i++)
+		if (strstr(diags.items[i].message, "s3cret") != NULL)
+			fail_msg("a header value in a message");
+	campaign_free(&c);
+	diag_list_free(&diags);
+	assert_int_equal(tu_campaign(&c, types, &diags), -1);
+	tu_expect(&diags, DIAG_ERROR, 4, "vim: maintenance_on must be a "
+	    "group { }, not a string", NULL);
+	tu_expect(&diags, DIAG_ERROR, 5, "vim: maintenance_off: url must be "
+	    "a string, not an integer", NULL);
+	tu_expect(&diags, DIAG_ERROR, 5, "vim: headers must be a list of "
+	    "strings, not an integer", NULL);
+	campaign_free(&c);
+	diag_list_free(&diags);
+}
+
 int
 main(void)
 {
@@ -700,6 +809,8 @@ main(void)
 		cmocka_unit_test(test_every_error_reported),
 		cmocka_unit_test(test_monitor_values),
 		cmocka_unit_test(test_monitor_errors),
+		cmocka_unit_test(test_vim_values),
+		cmocka_unit_test(test_vim_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

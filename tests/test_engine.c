@@ -1269,6 +1269,38 @@ test_gate_deadline_survives_crash(void **state)
 	assert_version(f, "cmp-2", "2.0");
 }
 
+/* A quit is no decision: the run reopened later asks with the deadline
+ * it had, as after a crash, not a fresh one. */
+static void
+test_gate_deadline_survives_quit(void **state)
+{
+	struct fixture *f = *state;
+	struct engine *e;
+	int64_t first;
+	int i;
+
+	f->speed = 50;
+	f->unanswered[APPROVAL_GATE] = true;
+	e = start(f, false);
+	for (i = 0; i < 10000 && !f->saw_approval[APPROVAL_GATE]; i++)
+		take_events(f, e);
+	first = f->gate_deadline_ms;
+	assert_true(first > T0);
+	/* some seconds of its minute go by, then the operator leaves */
+	for (i = 0; i < 10000 && take_events(f, e) < first - 55000; i++)
+		continue;
+	engine_free(e);
+	assert_int_equal(gate_fact(f, NULL), first);
+	f->unanswered[APPROVAL_GATE] = false;
+	f->gate_deadline_ms = 0;
+	e = start(f, true);
+	assert_int_equal(follow(f, e, ENGINE_STATE_COUNT),
+	    ENGINE_STATE_COMMITTED);
+	engine_free(e);
+	assert_int_equal(f->gate_deadline_ms, first);
+	assert_version(f, "cmp-2", "2.0");
+}
+
 /* A deadline that passed while nothing ran closes on resume, unasked. */
 static void
 test_gate_deadline_passed_while_down(void **state)
@@ -1326,6 +1358,7 @@ main(void)
 		T(test_vnf_deadline_passes),
 		T(test_gate_defer_pushes_deadline),
 		T(test_gate_deadline_survives_crash),
+		T(test_gate_deadline_survives_quit),
 		T(test_gate_deadline_passed_while_down),
 		T(test_boundary_summaries),
 		T(test_boundary_summaries_skip),

@@ -303,6 +303,15 @@ test_step_round_trip(void **state)
 	assert_true(v[1].undo);
 	assert_int_equal(v[1].status, STEP_STATUS_INTENT);
 	journal_steps_free(v, n);
+
+	/* Only an intent is taken back: an outcome stays. */
+	assert_int_equal(journal_step_withdraw(f->j, a), -1);
+	assert_non_null(strstr(journal_error(f->j), "no intent"));
+	assert_int_equal(journal_step_withdraw(f->j, b), 0);
+	assert_int_equal(journal_steps_load(f->j, &v, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(v[0].id, a);
+	journal_steps_free(v, n);
 }
 
 static void

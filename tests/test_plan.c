@@ -631,6 +631,40 @@ test_print(void **state)
 	fixture_done(&f);
 }
 
+/* Preparation copies each node's version files in turn, every node at
+ * once: the node with the most copies sets its time, and the total. */
+static void
+test_phases_count_copies(void **state)
+{
+	struct fixture f = { 0 };
+	struct plan_phases ph;
+	struct version_file *v;
+
+	(void)state;
+	simple(&f, "1");
+	cl_node(&f.inv, "ctl-0", "controller", NULL);
+	f.c.nversion_files = 3;
+	f.c.version_files = v = xcalloc(3, sizeof *v);
+	v[0].path = xstrdup("all.tar");		/* every node */
+	v[0].dest = xstrdup("/opt/all.tar");
+	v[1].path = xstrdup("nova.tar");	/* compute nodes alone */
+	v[1].dest = xstrdup("/opt/nova.tar");
+	strv_push(&v[1].target.roles, "compute");
+	v[2].path = xstrdup("notes.txt");	/* checked, never copied */
+	assert_int_equal(plan_build(&f.plan, &f.c, &f.inv, &f.d), 0);
+	plan_phases(&f.plan, &ph);
+	assert_int_equal(ph.preparation_ms, 2 * PLAN_COPY_EXPECTED_MS);
+	assert_int_equal(ph.total_ms, ph.preparation_ms + ph.validation_ms +
+	    ph.backup_ms + ph.execution_ms + ph.testing_ms);
+	/* Nothing to copy to anyone: no time. */
+	free(v[0].dest);
+	free(v[1].dest);
+	v[0].dest = v[1].dest = NULL;
+	plan_phases(&f.plan, &ph);
+	assert_int_equal(ph.preparation_ms, 0);
+	fixture_done(&f);
+}
+
 int
 main(void)
 {
@@ -648,6 +682,7 @@ main(void)
 		cmocka_unit_test(test_empty_selector),
 		cmocka_unit_test(test_json_shape),
 		cmocka_unit_test(test_print),
+		cmocka_unit_test(test_phases_count_copies),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

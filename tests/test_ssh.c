@@ -61,7 +61,8 @@ known_hosts_good(void)
 }
 
 static struct transport *
-tp_open(const char *identity, const char *known_hosts, bool accept)
+tp_open_ahead(const char *identity, const char *known_hosts, bool accept,
+    bool ahead)
 {
 	char *id = path(identity);
 	struct ssh_transport_config cfg = {
@@ -71,6 +72,7 @@ tp_open(const char *identity, const char *known_hosts, bool accept)
 		.known_hosts = known_hosts,
 		.accept_new_host_keys = accept,
 		.connect_timeout_ms = 5000,
+		.connect_ahead = ahead,
 	};
 	char *state = path("state"), *err = NULL;
 	struct transport *t;
@@ -82,6 +84,12 @@ tp_open(const char *identity, const char *known_hosts, bool accept)
 	free(id);
 	free(state);
 	return t;
+}
+
+static struct transport *
+tp_open(const char *identity, const char *known_hosts, bool accept)
+{
+	return tp_open_ahead(identity, known_hosts, accept, false);
 }
 
 static uint64_t
@@ -498,6 +506,77 @@ test_many_nodes_one_thread(void **state)
 	free(kh);
 }
 
+/* The SSH connections open to our server, as the kernel sees them:
+ * established TCP connections to its port. */
+static int
+connections(void)
+{
+	FILE *f = fopen("/proc/net/tcp", "re");
+	unsigned int rport, st;
+	char line[256];
+	int n = 0;
+
+	assert_non_null(f);
+	while (fgets(line, sizeof line, f) != NULL)
+		if (sscanf(line, "%*d: %*x:%*x %*x:%x %x", &rport, &st) == 2 &&
+		    rport == (unsigned int)fx.s.port && st == 1)
+			n++;
+	fclose(f);
+	return n;
+}
+
+/* Connections become established, or closed, within a few seconds. */
+static int
+connections_settle(struct transport *t, int want)
+{
+	int64_t until = time_mono_ms() + 5000;
+	int n;
+
+	while ((n = connections()) != want && time_mono_ms() < until)
+		idle(t, 100);
+	return n;
+}
+
+/* connect_ahead opens a window of sessions ahead of the nodes at work,
+ * not the inventory, and keeps no more idle ones than nodes were ever
+ * busy at once: here, one node at a time, four ahead, the last one
+ * used. */
+static void
+test_connect_ahead_bounded(void **state)
+{
+	char *kh = known_hosts_good();
+	struct transport_result first, again;
+	struct transport *t;
+
+	(void)state;
+	assert_int_equal(connections(), 0);
+	/* Four handshakes at once, from the start. */
+	t = tp_open_ahead("id", kh, false, true);
+	assert_int_equal(connections_settle(t, 4), 4);
+	first = run(t, 0, "first", "echo $SSH_CLIENT", 10000);
+	assert_int_equal(first.status, TRANSPORT_OK);
+	/* Node 0 idle, nodes 1 to 4 ahead. */
+	assert_int_equal(connections_settle(t, 5), 5);
+	idle(t, 500);
+	assert_int_equal(connections(), 5);
+	for (uint32_t i = 1; i < MAX_NODES; i++) {
+		assert_int_equal(run(t, i, "next", "true", 10000).status,
+		    TRANSPORT_OK);
+		assert_true(connections() <= 6);
+	}
+	assert_int_equal(connections_settle(t, 1), 1);
+	/* The last node's session is reused; node 0 connects again. */
+	first = run(t, MAX_NODES - 1, "last", "echo $SSH_CLIENT", 10000);
+	again = run(t, MAX_NODES - 1, "last2", "echo $SSH_CLIENT", 10000);
+	assert_string_equal(first.output, again.output);
+	assert_int_equal(run(t, 0, "back", "true", 10000).status,
+	    TRANSPORT_OK);
+	assert_int_equal(connections_settle(t, 1), 1);
+	t->ops->destroy(t);
+	assert_int_equal(connections(), 0);
+	free(kh);
+}
+
 static void
 test_wake_fd_and_unreachable(void **state)
 {
@@ -549,6 +628,7 @@ main(void)
 		cmocka_unit_test(test_cancel_kills_remote_command),
 		cmocka_unit_test(test_connection_dropped_mid_step),
 		cmocka_unit_test(test_many_nodes_one_thread),
+		cmocka_unit_test(test_connect_ahead_bounded),
 		cmocka_unit_test(test_wake_fd_and_unreachable),
 	};
 

@@ -1,10 +1,14 @@
 /*
  * An unknown SSH host key through the engine, against a real OpenSSH
  * server on a loopback port: it becomes an approval with the key's
- * type and fingerprint (as ssh-keygen -lf shows it); accepting records
- * it in known_hosts and the step runs; denying fails the step; a key
- * that changed before the acceptance is refused; a changed key is never
- * put to the operator. Skipped (77) only when sshd is not installed.
+ * type and fingerprint (as ssh-keygen -lf shows it), not a failed step;
+ * accepting records it in known_hosts and the step runs as if for the
+ * first time (no retry spent, no new attempt); denying fails the step;
+ * a key that changed before the acceptance is refused; a changed key is
+ * never put to the operator. With a second sshd for a later node, a
+ * session opened ahead of need asks (or cries a changed key) while the
+ * first node's batch still runs. Skipped (77) only when sshd is not
+ * installed.
  */
 #include "config.h"
 
@@ -26,25 +30,40 @@
 #include "escalator/engine.h"
 #include "escalator/inventory.h"
 #include "escalator/journal.h"
+#include "escalator/ssh_transport.h"
 #include "escalator/util.h"
 #include "net_util.h"
 
 /* A safety net against a hang, not a timing assertion. */
 #define GIVE_UP_MS	120000
 
+/* How long a gate waits for news of the later node before it is
+ * answered all the same (and the test fails). */
+#define AHEAD_WAIT_MS	20000
+
 struct fixture {
 	struct net_sshd	 s;
+	int		 port2;		/* the second sshd: host_key2 */
+	pid_t		 pid2;
 };
 
 static struct fixture fx;
 
 /* What one run saw and did. */
 struct run {
+	const char		*campaign;	/* NULL: hostkey.cfg */
 	const char		*known_hosts;	/* file name in fx.s.dir */
 	enum engine_cmd_type	 answer;	/* to the host-key question */
 	bool			 swap_key;	/* change it before answering */
+	bool			 no_ahead;	/* sessions only when needed */
+	/* Hold the first gate until the later node's key is news. */
+	bool			 hold_gate;
+	uint32_t		 gate;		/* held, not yet answered */
+	int64_t			 gate_ms;	/* held since */
+	bool			 news_at_gate;	/* came while it was held */
 	int			 hostkey_asked;
 	struct engine_approval	 hostkey;	/* the question */
+	int			 unknown_finished; /* steps ended "unknown" */
 	bool			 bob_refused;
 	bool			 changed_logged;
 	enum engine_state	 final;
@@ -94,14 +113,89 @@ write_campaign(const char *user)
 	return 0;
 }
 
+/* retry.cfg: the step fails once, then succeeds; one retry.
+ * ahead.cfg: n1 then n2 (on the second sshd), a gate before each
+ * upgrade. */
+static int
+write_more_campaigns(const char *user)
+{
+	char *retry = path("retry.cfg"), *ahead = path("ahead.cfg"),
+	    *inv = path("ahead.inventory");
+	FILE *f;
+	int rc = -1;
+
+	if ((f = fopen(retry, "w")) == NULL)
+		goto out;
+	fprintf(f, "name = \"retry\";\n"
+	    "version = { from = \"1.0\"; to = \"2.0\"; };\n"
+	    "inventory = \"hostkey.inventory\";\n"
+	    "procedures = ( { name = \"web\"; target = { roles = "
+	    "[ \"web\" ]; };\n"
+	    "  method = \"rolling\"; batch = 1;\n"
+	    "  steps = ( { name = \"upgrade\"; action = \"run\";\n"
+	    "    command = \"test -e %s/failed || { touch %s/failed; exit 1; };"
+	    " touch %s/ran\"; sets_version = true; retries = 1;\n"
+	    "    timeout = \"30s\"; expected = \"1s\"; on_failure = \"abort\"; }"
+	    " ); } );\n", fx.s.dir, fx.s.dir, fx.s.dir);
+	fclose(f);
+	if ((f = fopen(inv, "w")) == NULL)
+		goto out;
+	fprintf(f, "nodes = ( { name = \"n1\"; address = \"127.0.0.1\"; "
+	    "port = %d; user = \"%s\"; version = \"1.0\"; roles = "
+	    "[ \"web\" ]; },\n  { name = \"n2\"; address = \"127.0.0.1\"; "
+	    "port = %d; user = \"%s\"; version = \"1.0\"; roles = "
+	    "[ \"web\" ]; } );\n", fx.s.port, user, fx.port2, user);
+	fclose(f);
+	if ((f = fopen(ahead, "w")) == NULL)
+		goto out;
+	fprintf(f, "name = \"ahead\";\n"
+	    "version = { from = \"1.0\"; to = \"2.0\"; };\n"
+	    "inventory = \"ahead.inventory\";\n"
+	    "procedures = ( { name = \"web\"; target = { roles = "
+	    "[ \"web\" ]; };\n"
+	    "  method = \"rolling\"; batch = 1;\n"
+	    "  steps = ( { name = \"go\"; action = \"approval\"; },\n"
+	    "    { name = \"upgrade\"; action = \"run\";\n"
+	    "    command = \"touch %s/ran.{name}\"; sets_version = true;\n"
+	    "    timeout = \"30s\"; expected = \"1s\"; on_failure = \"abort\"; }"
+	    " ); } );\n", fx.s.dir);
+	fclose(f);
+	rc = 0;
+out:
+	free(retry);
+	free(ahead);
+	free(inv);
+	return rc;
+}
+
 static int
 group_setup(void **state)
 {
-	*state = &fx.s;
+	char *dir2;
+	int rc;
+
+	*state = &fx;
 	if (net_sshd_setup(&fx.s, "host_key host_key2 id",
-	    "cp id.pub authorized_keys", 0) == -1)
+	    "cp id.pub authorized_keys && mkdir second && "
+	    "cp host_key2 authorized_keys second/", 0) == -1)
 		return -1;
-	return write_campaign(fx.s.user);
+	/* A second node, another sshd with a key of its own. */
+	dir2 = path("second");
+	fx.port2 = net_free_port();
+	rc = net_sshd_start(dir2, fx.port2, "host_key2", &fx.pid2);
+	free(dir2);
+	if (rc == -1 || write_campaign(fx.s.user) == -1)
+		return -1;
+	return write_more_campaigns(fx.s.user);
+}
+
+static int
+group_teardown(void **state)
+{
+	(void)state;
+	net_stop(fx.pid2);
+	net_sshd_teardown(&fx.s);
+	return 0;
 }
 
 /* Each test starts from no run, no known host, nothing done. */
@@ -109,8 +203,8 @@ static int
 setup(void **state)
 {
 	(void)state;
-	return net_sh("cd %s && rm -rf state ran known_hosts*", fx.s.dir) ==
-	    0 ? 0 : -1;
+	return net_sh("cd %s && rm -rf state ran ran.* failed known_hosts*",
+	    fx.s.dir) == 0 ? 0 : -1;
 }
 
 /* As if the node were reinstalled: same address, another host key. */
@@ -135,15 +229,23 @@ send(struct engine *e, enum engine_cmd_type type, uint32_t id,
 static void
 on_approval(struct engine *e, struct run *r, const struct engine_approval *a)
 {
+	if (a->kind == APPROVAL_GATE && r->hold_gate) {
+		r->hold_gate = false;
+		r->gate = a->id;
+		r->gate_ms = time_mono_ms();
+		return;
+	}
 	if (a->kind != APPROVAL_HOSTKEY) {
 		send(e, ENGINE_CMD_APPROVE, a->id, "alice");
 		return;
 	}
 	r->hostkey_asked++;
 	free(r->hostkey.node);
+	free(r->hostkey.object);
 	r->hostkey = *a;
 	r->hostkey.node = a->node ? xstrdup(a->node) : NULL;
-	r->hostkey.object = r->hostkey.affected = r->hostkey.summary = NULL;
+	r->hostkey.object = a->object ? xstrdup(a->object) : NULL;
+	r->hostkey.affected = r->hostkey.summary = NULL;
 	if (r->swap_key)
 		sshd_restart("host_key2");
 	/* An approver may not trust a host key; an admin may. */
@@ -162,23 +264,41 @@ seen(struct engine *e, struct run *r, const struct engine_event *ev)
 		if (ev->text && strstr(ev->text, "bob may not decide on host "
 		    "keys"))
 			r->bob_refused = true;
-		if (ev->text && strstr(ev->text, "HOST KEY OF n1 HAS CHANGED"))
+		if (ev->text && strstr(ev->text, "HAS CHANGED"))
 			r->changed_logged = true;
 		break;
 	case ENGINE_EVENT_STEP_FINISHED:
-		if (ev->text && strstr(ev->text, "HOST KEY OF n1 HAS CHANGED"))
+		if (ev->text && strstr(ev->text, "HAS CHANGED"))
 			r->changed_logged = true;
+		if (ev->status == STEP_STATUS_UNKNOWN)
+			r->unknown_finished++;
 		break;
 	default:
 		break;
 	}
 }
 
+/* The held gate goes once the later node's key is news (or never
+ * comes): whether it came first says it was asked ahead of need. */
+static void
+gate_release(struct engine *e, struct run *r)
+{
+	bool news = r->hostkey_asked > 0 || r->changed_logged;
+
+	if (r->gate == 0 || (!news && time_mono_ms() - r->gate_ms <
+	    AHEAD_WAIT_MS))
+		return;
+	r->news_at_gate = news;
+	send(e, ENGINE_CMD_APPROVE, r->gate, "alice");
+	r->gate = 0;
+}
+
 /* The campaign over SSH, opened as the command line opens it. */
 static void
 run_campaign(struct run *r)
 {
-	char *file = path("hostkey.cfg"), *err = NULL;
+	char *file = path(r->campaign ? r->campaign : "hostkey.cfg"),
+	    *err = NULL;
 	struct diag_list d = { NULL, 0, 0 };
 	struct campaign c;
 	struct inventory inv;
@@ -205,6 +325,9 @@ run_campaign(struct run *r)
 	cfg.state_dir = path("state");
 	cfg.operator = "alice";
 	cli_transport_setup(&t, &cfg);
+	if (r->no_ahead)
+		((struct ssh_transport_config *)t.config)->connect_ahead =
+		    false;
 	if ((e = engine_start(&cfg, &err)) == NULL)
 		fail_msg("engine_start: %s", err);
 	send(e, ENGINE_CMD_START, 0, "alice");
@@ -213,7 +336,8 @@ run_campaign(struct run *r)
 		struct engine_event *ev;
 		size_t n;
 
-		poll(&p, 1, 1000);
+		poll(&p, 1, 200);
+		gate_release(e, r);
 		ev = engine_events_take(e, &n);
 		for (size_t i = 0; i < n; i++) {
 			seen(e, r, &ev[i]);
@@ -232,6 +356,13 @@ run_campaign(struct run *r)
 	campaign_free(&c);
 	inventory_free(&inv);
 	free(file);
+}
+
+static void
+run_free(struct run *r)
+{
+	free(r->hostkey.node);
+	free(r->hostkey.object);
 }
 
 /* The known_hosts line of dir/key.pub for the server's address. */
@@ -273,6 +404,45 @@ journaled(const char *operator, const char *kind, const char *fp)
 	return found;
 }
 
+/* The step's records on node, "ATTEMPT:STATUS" each, in order. */
+static char *
+records(const char *node, const char *step)
+{
+	char *dir = path("state"), *err = NULL, *out = xstrdup(""), *more;
+	struct journal *j;
+	struct journal_step *st;
+	size_t n;
+
+	if (journal_open_readonly(&j, dir, &err) == -1)
+		fail_msg("%s", err);
+	assert_int_equal(journal_steps_load(j, &st, &n), 0);
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(st[i].node, node) != 0 ||
+		    strcmp(st[i].step, step) != 0)
+			continue;
+		more = xasprintf("%s%s%d:%s", out, *out ? " " : "",
+		    st[i].attempt, step_status_name(st[i].status));
+		free(out);
+		out = more;
+	}
+	journal_steps_free(st, n);
+	journal_close(j);
+	free(dir);
+	return out;
+}
+
+/* Whether STATE/output/n1/name exists. */
+static bool
+step_log(const char *name)
+{
+	char *rel = xasprintf("state/output/n1/%s", name), *p = path(rel);
+	bool found = net_exists(p);
+
+	free(p);
+	free(rel);
+	return found;
+}
+
 static void
 test_unknown_key_accepted(void **state)
 {
@@ -295,12 +465,136 @@ test_unknown_key_accepted(void **state)
 	assert_true(net_exists(ran));
 	assert_int_equal(r.final, ENGINE_STATE_COMMITTED);
 	assert_true(journaled("alice", "approve", fp));
-	free(r.hostkey.node);
+	/* A question, not a step that ended: one record, the first try. */
+	assert_int_equal(r.unknown_finished, 0);
+	free(text);
+	text = records("n1", "upgrade");
+	assert_string_equal(text, "1:ok");
+	run_free(&r);
 	free(text);
 	free(entry);
 	free(ran);
 	free(kh);
 	free(fp);
+}
+
+/* The step's own connection meets the key (no session ahead): the
+ * question is no attempt. Accepted, the step fails once as it would
+ * have, and its one retry is still there: attempts 1 and 2, each with
+ * its log. */
+static void
+test_accept_spends_no_retry(void **state)
+{
+	struct run r = { .campaign = "retry.cfg", .known_hosts = "known_hosts",
+	    .answer = ENGINE_CMD_APPROVE, .no_ahead = true };
+	char *ran = path("ran"), *text;
+
+	(void)state;
+	run_campaign(&r);
+	assert_int_equal(r.hostkey_asked, 1);
+	assert_string_equal(r.hostkey.object, "upgrade");
+	assert_int_equal(r.unknown_finished, 0);
+	assert_int_equal(r.final, ENGINE_STATE_COMMITTED);
+	assert_true(net_exists(ran));
+	text = records("n1", "upgrade");
+	assert_string_equal(text, "1:failed 2:ok");
+	assert_true(step_log("upgrade.log"));
+	assert_true(step_log("upgrade.2.log"));
+	assert_false(step_log("upgrade.3.log"));
+	run_free(&r);
+	free(text);
+	free(ran);
+}
+
+/* ahead.cfg with known_hosts knowing n1, and n2 by key (NULL: not). */
+static void
+known_hosts_ahead(const char *n2_key)
+{
+	assert_int_equal(net_sshd_known_hosts(&fx.s, "known_hosts.ahead",
+	    "host_key.pub"), 0);
+	if (n2_key != NULL)
+		assert_int_equal(net_sh("cd %s && printf '[127.0.0.1]:%d ' >> "
+		    "known_hosts.ahead && cut -d' ' -f1,2 %s >> "
+		    "known_hosts.ahead", fx.s.dir, fx.port2, n2_key), 0);
+}
+
+/* n2's key is asked about while n1's batch still runs (its gate held),
+ * not when n2's turn comes; accepted then, n2's steps run without
+ * another question, their first attempt. */
+static void
+test_asked_ahead_of_need(void **state)
+{
+	struct run r = { .campaign = "ahead.cfg",
+	    .known_hosts = "known_hosts.ahead", .answer = ENGINE_CMD_APPROVE,
+	    .hold_gate = true };
+	char *fp = fingerprint("host_key2.pub"), *ran1 = path("ran.n1"),
+	    *ran2 = path("ran.n2"), *text;
+
+	(void)state;
+	known_hosts_ahead(NULL);
+	run_campaign(&r);
+	assert_true(r.news_at_gate);
+	assert_int_equal(r.hostkey_asked, 1);
+	assert_string_equal(r.hostkey.node, "n2");
+	assert_string_equal(r.hostkey.object, "connecting ahead");
+	assert_string_equal(r.hostkey.hostkey.fingerprint, fp);
+	assert_int_equal(r.final, ENGINE_STATE_COMMITTED);
+	assert_true(net_exists(ran1));
+	assert_true(net_exists(ran2));
+	text = records("n2", "upgrade");
+	assert_string_equal(text, "1:ok");
+	run_free(&r);
+	free(text);
+	free(ran1);
+	free(ran2);
+	free(fp);
+}
+
+/* Denied ahead of need: n2's step fails when its turn comes, without
+ * asking again; n1 was upgraded meanwhile. */
+static void
+test_denied_ahead_of_need(void **state)
+{
+	struct run r = { .campaign = "ahead.cfg",
+	    .known_hosts = "known_hosts.ahead", .answer = ENGINE_CMD_DENY,
+	    .hold_gate = true };
+	char *ran1 = path("ran.n1"), *ran2 = path("ran.n2"), *text;
+
+	(void)state;
+	known_hosts_ahead(NULL);
+	run_campaign(&r);
+	assert_true(r.news_at_gate);
+	assert_int_equal(r.hostkey_asked, 1);
+	assert_int_equal(r.final, ENGINE_STATE_ABORTED);
+	assert_true(net_exists(ran1));
+	assert_false(net_exists(ran2));
+	text = records("n2", "upgrade");
+	assert_string_equal(text, "1:failed");
+	run_free(&r);
+	free(text);
+	free(ran1);
+	free(ran2);
+}
+
+/* A changed key on n2 is cried out while n1's batch still runs, and
+ * never asked about. */
+static void
+test_changed_ahead_of_need(void **state)
+{
+	struct run r = { .campaign = "ahead.cfg",
+	    .known_hosts = "known_hosts.ahead", .answer = ENGINE_CMD_APPROVE,
+	    .hold_gate = true };
+	char *ran2 = path("ran.n2");
+
+	(void)state;
+	known_hosts_ahead("host_key.pub");
+	run_campaign(&r);
+	assert_true(r.news_at_gate);
+	assert_true(r.changed_logged);
+	assert_int_equal(r.hostkey_asked, 0);
+	assert_int_equal(r.final, ENGINE_STATE_ABORTED);
+	assert_false(net_exists(ran2));
+	free(ran2);
 }
 
 static void
@@ -317,7 +611,7 @@ test_unknown_key_denied(void **state)
 	assert_int_equal(r.final, ENGINE_STATE_ABORTED);
 	assert_false(net_exists(ran));
 	assert_false(net_exists(kh));
-	free(r.hostkey.node);
+	run_free(&r);
 	free(ran);
 	free(kh);
 }
@@ -344,7 +638,7 @@ test_key_changed_before_acceptance(void **state)
 	assert_non_null(text);
 	assert_non_null(strstr(text, accepted));
 	assert_null(strstr(text, other));
-	free(r.hostkey.node);
+	run_free(&r);
 	free(text);
 	free(accepted);
 	free(other);
@@ -387,8 +681,11 @@ main(void)
 		cmocka_unit_test_setup(test_key_changed_before_acceptance,
 		    setup),
 		cmocka_unit_test_setup(test_changed_key_refused, setup),
+		cmocka_unit_test_setup(test_accept_spends_no_retry, setup),
+		cmocka_unit_test_setup(test_asked_ahead_of_need, setup),
+		cmocka_unit_test_setup(test_denied_ahead_of_need, setup),
+		cmocka_unit_test_setup(test_changed_ahead_of_need, setup),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup,
-	    net_sshd_group_teardown);
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

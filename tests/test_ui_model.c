@@ -363,6 +363,115 @@ test_runs_and_checks(void **state)
 	assert_int_equal(f->m.phase_ms[ENGINE_PHASE_EXECUTION], 8000);
 }
 
+/* A host-key question about c1 from the step that met the key: a
+ * warning, and the step's run is gone (it never ran) until it starts
+ * again; a start of a step still open on the node is the same run. */
+static void
+test_hostkey_question(void **state)
+{
+	struct fixture *f = *state;
+	struct engine_event ev;
+	long c1 = inventory_find(&f->inv, "c1");
+	const struct ui_node_runs *r = &f->m.runs[c1];
+
+	ev = event(ENGINE_EVENT_STEP_STARTED, "c1", "upgrade", 0, 1000, "");
+	ui_model_event(&f->m, &ev);
+	ev = event(ENGINE_EVENT_APPROVAL, "c1", NULL, 0, 1200,
+	    "approval #1 (hostkey) c1 offers an unknown host key");
+	ev.approval.kind = APPROVAL_HOSTKEY;
+	ev.approval.object = (char *)"upgrade";
+	ui_model_event(&f->m, &ev);
+	assert_int_equal(ui_model_event_back(&f->m, 0)->sev, UI_SEV_WARN);
+	assert_int_equal(r->count, 0);
+	ev = event(ENGINE_EVENT_STEP_STARTED, "c1", "upgrade", 0, 9000, "");
+	ui_model_event(&f->m, &ev);
+	ev.ts_ms = 9500;
+	ui_model_event(&f->m, &ev);
+	assert_int_equal(r->count, 1);
+	assert_int_equal(r->runs[0].start_ms, 9500);
+	assert_int_equal(r->runs[0].end_ms, 0);
+}
+
+/* A monitored check's verdict on a node, as the engine tells it. */
+static unsigned
+health(struct fixture *f, const char *node, bool healthy,
+    const char *result, int64_t ts)
+{
+	struct engine_event ev = event(ENGINE_EVENT_HEALTH, node, "api-up", 0,
+	    ts, healthy ? "api-up ok" : "api-up failed");
+
+	ev.healthy = healthy;
+	ev.action = (char *)"monitor";
+	ev.result = (char *)result;
+	return ui_model_event(&f->m, &ev);
+}
+
+static size_t
+runs_total(const struct fixture *f)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < f->inv.count; i++)
+		n += f->m.runs[i].count;
+	return n;
+}
+
+/* The monitor's verdicts are no steps: no timeline run, no count in
+ * Health. A first healthy one is no news; a failure is graded as the
+ * engine's result says, a recovery is information. */
+static void
+test_health_events(void **state)
+{
+	struct fixture *f = *state;
+	const struct ui_event *e;
+
+	for (size_t i = 0; i < f->inv.count; i++)
+		assert_int_equal(health(f, f->inv.nodes[i].name, true, "ok",
+		    1000), 0);
+	assert_int_equal(ui_model_events_shown(&f->m), 0);
+	health(f, "c1", false, "failed", 2000);
+	health(f, "c2", false, "warning", 2000);
+	health(f, "c1", true, "ok", 3000);
+	/* an engine that told the same again would still add nothing */
+	for (int i = 0; i < 100; i++)
+		health(f, "c1", true, "ok", 4000 + i);
+	assert_int_equal(ui_model_events_shown(&f->m), 3);
+	e = ui_model_event_back(&f->m, 0);
+	assert_string_equal(e->text, "api-up ok");
+	assert_int_equal(e->sev, UI_SEV_INFO);
+	assert_int_equal(e->node, inventory_find(&f->inv, "c1"));
+	assert_int_equal(ui_model_event_back(&f->m, 1)->sev, UI_SEV_WARN);
+	assert_int_equal(ui_model_event_back(&f->m, 2)->sev, UI_SEV_ERROR);
+	assert_int_equal(runs_total(f), 0);
+	assert_int_equal(f->m.checks[0].ok + f->m.checks[0].failed, 0);
+	assert_int_equal(f->m.checks[0].last_ms, 0);
+}
+
+/* The Node pane redraws when the selected node's health changes. */
+static void
+test_health_snapshot(void **state)
+{
+	static const char *const pending[] = { "pending", "pending",
+		"pending", "pending", "pending", "pending" };
+	struct fixture *f = *state;
+	struct engine_snapshot s;
+	long sel = ui_model_selected(&f->m);
+
+	assert_true(sel >= 0);
+	snap(f, pending, 1000);
+	memset(&s, 0, sizeof s);
+	s.now_ms = 1000;
+	s.nnodes = f->inv.count;
+	s.nodes = xcalloc(s.nnodes, sizeof *s.nodes);
+	for (size_t i = 0; i < s.nnodes; i++) {
+		s.nodes[i].name = xstrdup(f->inv.nodes[i].name);
+		s.nodes[i].status = xstrdup("pending");
+	}
+	s.nodes[sel].health = xstrdup("failed: api-up");
+	assert_true(ui_model_snapshot(&f->m, &s) & UI_DIRTY(NODE));
+	assert_string_equal(f->m.snap.nodes[sel].health, "failed: api-up");
+}
+
 static enum ui_severity
 sev_of(enum engine_event_type type, const char *text)
 {
@@ -438,6 +547,16 @@ test_severity(void **state)
 	assert_int_equal(note_sev("approval", "refused"), UI_SEV_WARN);
 	assert_int_equal(note_sev("approve", "ok"), UI_SEV_INFO);
 	assert_int_equal(note_sev(NULL, NULL), UI_SEV_INFO);
+	/* a monitored check: failing as its on_failure makes it */
+	ev = event(ENGINE_EVENT_HEALTH, "c1", "api-up", 0, 0, "failed");
+	ev.action = (char *)"monitor";
+	ev.result = (char *)"failed";
+	assert_int_equal(ui_event_severity(&ev), UI_SEV_ERROR);
+	ev.result = (char *)"warning";
+	assert_int_equal(ui_event_severity(&ev), UI_SEV_WARN);
+	ev.healthy = true;
+	ev.result = (char *)"ok";
+	assert_int_equal(ui_event_severity(&ev), UI_SEV_INFO);
 	/* a note of a new state, as the state */
 	ev = event(ENGINE_EVENT_LOG, NULL, NULL, 0, 0, "campaign rolled_back");
 	ev.action = (char *)"state";
@@ -569,6 +688,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_search, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_events, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_runs_and_checks, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_hostkey_question, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_health_events, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_health_snapshot, setup,
 		    teardown),
 		cmocka_unit_test(test_severity),
 		cmocka_unit_test_setup_teardown(test_event_filters, setup,

@@ -212,6 +212,23 @@ test_hung_node(void **state)
 	expect_screen("step upgrade: 45s of 30s expected  HUNG", true);
 }
 
+/* The Node pane: the monitor's verdict from the snapshot, once there
+ * is one. */
+static void
+test_node_health(void **state)
+{
+	struct fixture *f = *state;
+	long c2 = inventory_find(&f->ui.inv, "compute-2");
+
+	screen_draw(&f->ui);
+	expect_screen("health failed", false);
+	f->ui.m.snap.nodes[c2].health = xstrdup("failed: api-up");
+	ui_model_select(&f->ui.m, (uint32_t)c2);
+	f->ui.dirty = UI_DIRTY_ALL;
+	screen_draw(&f->ui);
+	expect_screen("health failed: api-up  vnfs", true);
+}
+
 static void
 test_ascii(void **state)
 {
@@ -357,6 +374,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_panes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hung_node, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_node_health, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_ascii, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_only_dirty_panes_repaint,

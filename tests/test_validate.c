@@ -379,6 +379,40 @@ test_versions(void **state)
 	diag_list_free(&diags);
 }
 
+/* Handover "vim" without a vim block: the simulator plays the VIM, the
+ * SSH transport cannot, so it is a warning at the step; with the block,
+ * nothing to say. */
+static void
+test_vim_handover(void **state)
+{
+#define VIM_STEPS "steps = (\n" \
+	"{ name = \"evacuate\"; action = \"maintenance_on\"; handover = " \
+	"\"vim\"; timeout = 5; },\n" \
+	"{ name = \"back\"; action = \"maintenance_off\"; handover = " \
+	"\"vim\"; timeout = 5; } ); } );\n"
+	static const char without[] = HEAD
+	    "procedures = ( { name = \"a\"; " CMP VIM_STEPS;
+	static const char with[] = HEAD
+	    "vim = { maintenance_on = { url = \"https://v/{name}\"; };\n"
+	    "  maintenance_off = { url = \"https://v/{name}\"; }; };\n"
+	    "procedures = ( { name = \"a\"; " CMP VIM_STEPS;
+#undef VIM_STEPS
+	struct diag_list diags = { NULL, 0, 0 };
+
+	(void)state;
+	assert_int_equal(validate(without, &diags), 0);
+	tu_expect(&diags, DIAG_WARNING, 5, "step \"evacuate\": handover "
+	    "\"vim\" but no vim block: the simulator runs it, the ssh "
+	    "transport refuses it", "add vim = { maintenance_on = ");
+	tu_expect(&diags, DIAG_WARNING, 6, "step \"back\": handover \"vim\" "
+	    "but no vim block: the simulator runs it, the ssh transport "
+	    "refuses it", NULL);
+	diag_list_free(&diags);
+	assert_int_equal(validate(with, &diags), 0);
+	tu_expect_clean(&diags);
+	diag_list_free(&diags);
+}
+
 static void
 check_example(const char *cfg, const char *inventory)
 {
@@ -490,6 +524,7 @@ main(void)
 		cmocka_unit_test(test_budget),
 		cmocka_unit_test(test_window),
 		cmocka_unit_test(test_versions),
+		cmocka_unit_test(test_vim_handover),
 		cmocka_unit_test(test_examples),
 		cmocka_unit_test(test_scale),
 	};

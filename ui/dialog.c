@@ -340,13 +340,15 @@ hostkey_text(struct ui *ui, struct text *t)
 	text_addf(t, n, "key type:    %s", a->hostkey.type);
 	text_addf(t, sty(ui, UI_STYLE_SELECTED), "fingerprint: %s",
 	    a->hostkey.fingerprint);
-	text_addf(t, n, "step:        %s", a->object ? a->object : "");
+	/* the step that met it, or "connecting ahead" */
+	text_addf(t, n, "found by:    %s", a->object ? a->object : "");
 	text_add(t, n, "");
 	text_wrap(t, n, "Compare the fingerprint with the node's own "
 	    "(ssh-keygen -lf on its host key, from its console). Accepting "
 	    "records the key in known_hosts and connects again, trusting "
-	    "that key only; denying fails the step, and its failure policy "
-	    "applies.");
+	    "that key only; denying fails the node's steps, and their "
+	    "failure policy applies. Meanwhile they wait; the rest of the "
+	    "campaign goes on.");
 	text_add(t, n, "");
 	text_add(t, sty(ui, UI_STYLE_DANGER), "[a] accept  [d] deny  "
 	    "[e] defer (suspend)  [Esc] later");

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ui_impl.h"
@@ -41,16 +42,15 @@ static bool
 deadline_line(struct ui *ui, WINDOW *w, int wd)
 {
 	const struct engine_snapshot *s = &ui->m.snap;
-	const struct engine_approval *a = s->approvals;
-	char left[32];
+	char *line;
 
 	if (s->wait.reason != WAIT_APPROVAL || s->napprovals == 0 ||
-	    a->deadline_ms == 0)
+	    s->approvals[0].deadline_ms == 0)
 		return false;
-	duration_format(a->deadline_ms - s->now_ms, left, sizeof left);
+	line = engine_approval_line(&s->approvals[0], s->now_ms);
 	putf(w, 0, 1, wd - 2, sty(ui, UI_STYLE_WAIT), "waiting for approval: "
-	    "approval #%u (answer within %s): %s", a->id, left,
-	    a->summary ? a->summary : "");
+	    "%s", line);
+	free(line);
 	return true;
 }
 

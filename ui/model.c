@@ -292,6 +292,8 @@ ui_model_init(struct ui_model *m, const struct campaign *c,
 			m->node_item[m->items[i].index] = (uint32_t)i;
 	m->visible = xcalloc(m->nitems + 1, sizeof *m->visible);
 	m->checks = xcalloc(c->nhealth + c->ntests + 1, sizeof *m->checks);
+	m->health_failing = xcalloc(inv->count * c->nhealth + 1,
+	    sizeof *m->health_failing);
 	for (size_t i = 0; i < c->nhealth; i++)
 		m->checks[m->nchecks++].name = c->health[i].name;
 	for (size_t i = 0; i < c->ntests; i++) {
@@ -325,6 +327,7 @@ ui_model_free(struct ui_model *m)
 	}
 	free(m->runs);
 	free(m->checks);
+	free(m->health_failing);
 	for (size_t i = 0; i < UI_EVENTS_MAX && i < m->nevents; i++)
 		free(m->events[i].text);
 	free(m->filter_value);
@@ -366,6 +369,7 @@ ui_model_snapshot(struct ui_model *m, struct engine_snapshot *s)
 		    str_changed(s->nodes[i].version,
 		    m->snap.nodes[i].version) ||
 		    str_changed(s->nodes[i].output, m->snap.nodes[i].output) ||
+		    str_changed(s->nodes[i].health, m->snap.nodes[i].health) ||
 		    s->nodes[i].step != NULL))
 			dirty |= UI_DIRTY(NODE);
 	}
@@ -511,44 +515,79 @@ ui_event_severity(const struct engine_event *ev)
 		    UI_SEV_ERROR : UI_SEV_INFO;
 	case ENGINE_EVENT_LOG:
 		return note_severity(ev);
+	case ENGINE_EVENT_APPROVAL:
+		/* trusting a node is worth a second look; no step failed */
+		return ev->approval.kind == APPROVAL_HOSTKEY ? UI_SEV_WARN :
+		    UI_SEV_INFO;
+	case ENGINE_EVENT_HEALTH:
+		/* failing: as its on_failure makes it, in the result */
+		return ev->healthy ? UI_SEV_INFO : note_severity(ev);
 	default:
 		return UI_SEV_INFO;
 	}
 }
 
-static void
+/* The step's run on the node that has not ended, or NULL. */
+static struct ui_step_run *
+run_open(struct ui_model *m, long node, const char *step, bool undo)
+{
+	struct ui_node_runs *r = &m->runs[node];
+
+	for (size_t i = r->count; i > 0; i--)
+		if (r->runs[i - 1].end_ms == 0 && r->runs[i - 1].undo == undo &&
+		    strcmp(r->runs[i - 1].step, step) == 0)
+			return &r->runs[i - 1];
+	return NULL;
+}
+
+/* A step runs once at a time on a node: one still open was never sent
+ * (its node's host key became a question) and starts again now. */
+static struct ui_step_run *
 run_started(struct ui_model *m, long node, const char *step, bool undo,
     int64_t ts)
 {
 	struct ui_node_runs *r = &m->runs[node];
+	struct ui_step_run *run = run_open(m, node, step, undo);
 
-	r->runs = xreallocarray(r->runs, r->count + 1, sizeof *r->runs);
-	r->runs[r->count].step = xstrdup(step);
-	r->runs[r->count].undo = undo;
-	r->runs[r->count].start_ms = ts;
-	r->runs[r->count].end_ms = 0;
-	r->runs[r->count].status = STEP_STATUS_INTENT;
-	r->count++;
+	if (run == NULL) {
+		r->runs = xreallocarray(r->runs, r->count + 1,
+		    sizeof *r->runs);
+		run = &r->runs[r->count++];
+		run->step = xstrdup(step);
+		run->undo = undo;
+		run->end_ms = 0;
+		run->status = STEP_STATUS_INTENT;
+	}
+	run->start_ms = ts;
+	return run;
 }
 
 static void
 run_finished(struct ui_model *m, long node, const char *step, bool undo,
     enum step_status st, int64_t ts)
 {
-	struct ui_node_runs *r = &m->runs[node];
-	size_t i;
+	struct ui_step_run *run = run_open(m, node, step, undo);
 
-	for (i = r->count; i > 0; i--)
-		if (r->runs[i - 1].end_ms == 0 && r->runs[i - 1].undo == undo &&
-		    strcmp(r->runs[i - 1].step, step) == 0)
-			break;
-	if (i == 0) {
-		run_started(m, node, step, undo, ts);
-		i = r->count;
-	}
-	r->runs[i - 1].end_ms = ts > r->runs[i - 1].start_ms ? ts :
-	    r->runs[i - 1].start_ms + 1;
-	r->runs[i - 1].status = st;
+	if (run == NULL)
+		run = run_started(m, node, step, undo, ts);
+	run->end_ms = ts > run->start_ms ? ts : run->start_ms + 1;
+	run->status = st;
+}
+
+/* A host-key question about the node: the step that met the key never
+ * ran, it waits for the answer. */
+static void
+run_withdrawn(struct ui_model *m, long node, const char *step, bool undo)
+{
+	struct ui_node_runs *r = &m->runs[node];
+	struct ui_step_run *run = run_open(m, node, step, undo);
+
+	if (run == NULL)
+		return;
+	free(run->step);
+	memmove(run, run + 1, (size_t)(&r->runs[r->count] - (run + 1)) *
+	    sizeof *run);
+	r->count--;
 }
 
 static bool
@@ -571,6 +610,39 @@ check_result(struct ui_model *m, long node, const char *step,
 	return false;
 }
 
+/* The monitor's last word on a check of a node, NULL when the event
+ * names no node or no health check of the campaign. */
+static bool *
+health_failing(const struct ui_model *m, long node, const char *check)
+{
+	for (size_t i = 0; node >= 0 && check != NULL && i < m->c->nhealth;
+	    i++)
+		if (strcmp(m->c->health[i].name, check) == 0)
+			return &m->health_failing[(size_t)node *
+			    m->c->nhealth + i];
+	return NULL;
+}
+
+/* The monitor tells a check's first result on a node and its changes,
+ * none of them a step: no timeline run, no count in Health (the node's
+ * health is in the snapshot). A first healthy result is no news, and
+ * at the first tick every node has one. */
+static unsigned
+health_event(struct ui_model *m, const struct engine_event *ev, long node)
+{
+	bool *failing = health_failing(m, node, ev->step);
+	bool news = !ev->healthy || failing == NULL || *failing;
+
+	if (failing != NULL)
+		*failing = !ev->healthy;
+	if (!news)
+		return 0;
+	event_add(m, ev->ts_ms, ui_event_severity(ev), node,
+	    ev->text ? ev->text : "");
+	return UI_DIRTY(EVENTS) | (node >= 0 && node == ui_model_selected(m) ?
+	    UI_DIRTY(NODE) : 0);
+}
+
 unsigned
 ui_model_event(struct ui_model *m, const struct engine_event *ev)
 {
@@ -579,10 +651,17 @@ ui_model_event(struct ui_model *m, const struct engine_event *ev)
 	/* the engine's steps in the rollback phase are undo steps */
 	bool undo = ev->phase == ENGINE_PHASE_ROLLBACK;
 
+	if (ev->type == ENGINE_EVENT_HEALTH)
+		return health_event(m, ev, node);
 	event_add(m, ev->ts_ms, ui_event_severity(ev), node,
 	    ev->text ? ev->text : "");
 	if (ev->type == ENGINE_EVENT_PHASE && m->phase_ms[ev->phase] == 0)
 		m->phase_ms[ev->phase] = ev->ts_ms;
+	if (node >= 0 && ev->type == ENGINE_EVENT_APPROVAL &&
+	    ev->approval.kind == APPROVAL_HOSTKEY && ev->approval.object) {
+		run_withdrawn(m, node, ev->approval.object, undo);
+		dirty |= UI_DIRTY(TIMELINE);
+	}
 	if (node >= 0 && ev->step != NULL &&
 	    ev->type == ENGINE_EVENT_STEP_STARTED) {
 		run_started(m, node, ev->step, undo, ev->ts_ms);

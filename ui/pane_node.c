@@ -1,7 +1,8 @@
 /*
  * Node: the selected node: roles, version from and to, the step it is
- * in against its expected time, maintenance, hosted VNF instances, its
- * checks and its last lines of output. A selected group shows its
+ * in against its expected time, maintenance, its health as the monitor
+ * last found it, hosted VNF instances, its checks and its last lines
+ * of output. A selected group shows its
  * counts instead.
  */
 #include "config.h"
@@ -97,14 +98,23 @@ line_step(struct ui *ui, WINDOW *w, int y, int wd, long n)
 	    sizeof b), ui->m.state[n] == UI_NODE_HUNG ? "  HUNG" : "");
 }
 
-/* Hosted VNF instances, then the checks this node ran. */
+/* The health monitor's verdict on the node, once it has one, then
+ * hosted VNF instances and the checks this node ran. */
 static void
 line_vnfs_checks(struct ui *ui, WINDOW *w, int y, int wd, long n)
 {
 	const struct node *nd = &ui->inv.nodes[n];
 	const struct ui_node_runs *r = &ui->m.runs[n];
+	const char *health = ui->m.snap.nodes[n].health;
 	int x = 1;
 
+	if (health != NULL) {
+		x += put(w, y, x, wd - x - 1, sty(ui, UI_STYLE_HEADER_KEY),
+		    "health ");
+		x += putf(w, y, x, wd - x - 1, sty(ui, strcmp(health, "ok") ==
+		    0 ? UI_STYLE_CHECK_OK : UI_STYLE_CHECK_FAILED), "%s  ",
+		    health);
+	}
 	x += put(w, y, x, wd - x - 1, sty(ui, UI_STYLE_HEADER_KEY), "vnfs ");
 	if (nd->nvnfs == 0)
 		x += put(w, y, x, wd - x - 1, 0, "none");

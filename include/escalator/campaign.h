@@ -184,6 +184,36 @@ struct monitor_def {
 	int		 line;
 };
 
+/* One request to the VIM, and the poll that waits for its effect. */
+struct vim_request {
+	char			*method;
+	char			*url;		/* "{name}" etc. expand */
+	char			*body;		/* NULL: none */
+	int			 expect_status;	/* default 200 */
+	struct label		*expect_json;
+	size_t			 nexpect_json;
+	int64_t			 timeout_ms;	/* its own; 0: the step's */
+	int			 line;
+	/* A GET repeated every interval_ms until it answers as expected,
+	 * within the step's timeout; NULL: the request is enough. */
+	struct vim_request	*ready;
+	int64_t			 interval_ms;	/* ready only */
+};
+
+/* vim { maintenance_on; maintenance_off; headers; ca_file }: how
+ * handover "vim" asks the VIM to take a host out of service and to
+ * give it back. */
+struct vim_def {
+	bool			 enabled;
+	struct vim_request	 on, off;
+	/* "Name: value"; {env:NAME} is read from the controller's
+	 * environment at request time. They may hold tokens: never shown,
+	 * logged or journaled. */
+	struct strv		 headers;
+	char			*ca_file;	/* resolved; NULL: the system's */
+	int			 line;
+};
+
 struct campaign {
 	char			*file;
 	char			*dir;		/* directory of file */
@@ -215,6 +245,7 @@ struct campaign {
 	struct step		*health;	/* validation-phase checks */
 	size_t			 nhealth;
 	struct monitor_def	 monitor;
+	struct vim_def		 vim;
 	struct version_file	*version_files;
 	size_t			 nversion_files;
 	struct operator_def	*operators;

@@ -214,6 +214,7 @@ void	engine_command(struct engine *, const struct engine_command *);
 	X(STEP_STARTED, "step-started")					\
 	X(STEP_FINISHED, "step-finished")				\
 	X(NODE, "node")							\
+	X(HEALTH, "health")						\
 	X(APPROVAL, "approval")						\
 	X(WAITING, "waiting")						\
 	X(LOG, "log")							\
@@ -237,11 +238,17 @@ struct engine_approval {
 	 * extend_ms. 0 and 0: no deadline, a defer suspends. */
 	int64_t			 deadline_ms;
 	int64_t			 extend_ms;
-	/* APPROVAL_HOSTKEY: the key the node offered. Approving (which
-	 * takes RIGHT_RUN) records it in known_hosts and connects again;
-	 * denying fails the step. */
+	/* APPROVAL_HOSTKEY: the key the node offered, met by the step
+	 * in object or, asked as soon as found, "connecting ahead". The
+	 * node's steps wait for it; approving (which takes RIGHT_RUN)
+	 * records it in known_hosts and they run; denying fails them. */
 	struct transport_hostkey hostkey;
 };
+
+/* "approval #ID: SUMMARY", with "(answer within 1m20s)" after the id
+ * when it has a deadline (the time left at now_ms, on the engine's
+ * clock); malloc'd. */
+char	*engine_approval_line(const struct engine_approval *, int64_t now_ms);
 
 struct engine_wait {
 	enum wait_reason	 reason;
@@ -257,9 +264,12 @@ struct engine_event {
 	char			*node;		/* may be NULL */
 	char			*step;		/* may be NULL */
 	enum step_status	 status;	/* step-finished */
+	/* health: the monitor's check (step) on node passes or not; sent
+	 * on the first result and when it changes, never once a tick */
+	bool			 healthy;
 	char			*text;		/* one line for people */
-	char			*action;	/* log: as the log file has */
-	char			*result;	/* them: "deny", "failed"... */
+	char			*action;	/* log, health: as the log file */
+	char			*result;	/* has them: "deny", "failed"... */
 	struct engine_approval	 approval;	/* approval */
 	struct engine_wait	 wait;		/* waiting */
 };
@@ -280,8 +290,9 @@ struct engine_node_view {
 	int64_t		 elapsed_ms;	/* of the running step */
 	int64_t		 expected_ms;
 	char		*output;	/* last output line, may be NULL */
-	/* The health monitor's last verdict ("ok", "failed: CHECK") and
-	 * when, on the campaign clock; NULL and 0 before its first. */
+	/* The health monitor's verdict ("ok", "failed: CHECK") and since
+	 * when, on the campaign clock; NULL and 0 before its first. A
+	 * resumed run starts from the journal's failing verdict. */
 	char		*health;
 	int64_t		 health_ms;
 };

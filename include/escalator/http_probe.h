@@ -25,6 +25,10 @@ struct http_request {
 	const struct label	*expect_json;	/* "a.b" = "value" */
 	size_t			 nexpect_json;
 	int64_t			 timeout_ms;	/* 0: 30 s */
+	/* "Name: value" each; they may carry tokens: never in a result */
+	char *const		*headers;
+	size_t			 nheaders;
+	const char		*ca_file;	/* NULL: the prober's */
 };
 
 struct http_result {

@@ -124,6 +124,9 @@ void	journal_run_free(struct journal_run *);
 int64_t	journal_step_intent(struct journal *, const struct journal_step *);
 int	journal_step_outcome(struct journal *, int64_t id, enum step_status,
 	    int exit_code, const char *output, int64_t ended_ms);
+/* Take back an intent whose action was never sent (the transport
+ * refused it before the node saw anything): as if never started. */
+int	journal_step_withdraw(struct journal *, int64_t id);
 /* All step records in order of id; free with journal_steps_free. */
 int	journal_steps_load(struct journal *, struct journal_step **,
 	    size_t *count);

@@ -87,14 +87,17 @@ void	plan_print_json(const struct plan *, FILE *);
 void	plan_free(struct plan *);
 
 /* The engine's own steps, as long as the plan expects them: the alarm
- * query of validation, and backing up or restoring an item on a node. */
+ * query of validation, backing up or restoring an item on a node, and
+ * copying a version file to a node in preparation. */
 #define PLAN_ALARMS_EXPECTED_MS	2000
 #define PLAN_BACKUP_EXPECTED_MS	30000
+#define PLAN_COPY_EXPECTED_MS	10000
 
 /* The expected time of each phase with steps, and of them all, the way
  * the engine runs them (src/plan/plan_phases.c); execution_ms is the
  * plan's total_ms. */
 struct plan_phases {
+	int64_t	preparation_ms;
 	int64_t	validation_ms;
 	int64_t	backup_ms;
 	int64_t	execution_ms;

@@ -6,7 +6,8 @@
  * on the node so that a step past its timeout, or cancelled, is killed
  * whole. HTTP steps and probes go through the HTTP prober (http_probe.h)
  * in the same poll; maintenance with handover "lb" drains and enables
- * the node's server through HAProxy's admin socket (handover.h).
+ * the node's server through HAProxy's admin socket (handover.h), and
+ * with handover "vim" asks the campaign's VIM over HTTP, in that poll.
  *
  * Files go over SFTP on a few worker threads, each transfer on a
  * session of its own: version files to the nodes (checked there),
@@ -45,14 +46,18 @@ struct ssh_transport_config {
 	 * always refused. */
 	bool			 accept_new_host_keys;
 	int			 connect_timeout_ms;	/* 0: 15 s */
-	/* Connect to every node ahead of need, a few at a time in
-	 * inventory order, while nothing waits for them. */
+	/* Connect to the nodes ahead of need, a few at a time in
+	 * inventory order, a window ahead of the nodes at work; close
+	 * idle sessions beyond it (ssh_ahead.c). */
 	bool			 connect_ahead;
 	/* Handover "lb": HAProxy's admin socket and the backend whose
 	 * servers are named after the nodes. NULL: "lb" is refused. */
 	const char		*haproxy_socket;
 	const char		*haproxy_backend;
 	const char		*ca_file;	/* HTTPS: extra CA bundle */
+	/* Handover "vim": the campaign's VIM requests (outlive the
+	 * transport). NULL or not enabled: "vim" is refused. */
+	const struct vim_def	*vim;
 	/* Jump host "[user@]host[:port]" for nodes without their own
 	 * (inventory `jump`); NULL: none. */
 	const char		*jump;

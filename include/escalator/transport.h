@@ -69,6 +69,9 @@ struct transport_hostkey {
 };
 
 struct transport_result {
+	/* 0: no action's but news of node, found connecting ahead of
+	 * need: an unknown host key (hostkey set), or a refused one
+	 * (output says why). */
 	uint64_t		 id;
 	enum transport_status	 status;
 	int			 exit_code;
@@ -77,6 +80,7 @@ struct transport_result {
 	/* Failed because the node's host key is unknown (type set): the
 	 * operator may accept it with hostkey_accept() and try again. */
 	struct transport_hostkey hostkey;
+	uint32_t		 node;		/* id 0: which node */
 };
 
 /* After a crash: did an action whose outcome was never recorded take
@@ -97,8 +101,9 @@ struct transport_ops {
 		    char **err);
 	/* Stop a running action (a hang); no result follows. */
 	void	(*cancel)(struct transport *, uint64_t id);
-	/* Wait until an action completes, the clock reaches deadline
-	 * (CLOCK_NEVER: no deadline) or wake_fd is readable. Returns the
+	/* Wait until an action completes (or there is news of a node),
+	 * the clock reaches deadline (CLOCK_NEVER: no deadline) or wake_fd
+	 * is readable. Returns the
 	 * number of results stored (0: deadline or wake-up), -1 on error. */
 	int	(*wait)(struct transport *, int64_t deadline, int wake_fd,
 		    struct transport_result *, size_t max);

@@ -85,10 +85,11 @@ const char		*ui_severity_name(enum ui_severity);
 const char		*ui_severity_symbol(enum ui_severity, bool utf8);
 enum ui_style_id	 ui_severity_style(enum ui_severity);
 /* Errors: a step failed or hung, a node failed, an undo failed, the
- * campaign stopped on an error. Warnings: a step tried again, a
- * decision denied, a fault injected, a wait for a constraint or the
- * window, a command refused, the campaign rolling back or aborted.
- * The rest is information. */
+ * campaign stopped on an error, a monitored check failed where the
+ * campaign pauses for it. Warnings: a step tried again, a decision
+ * denied, a fault injected, a wait for a constraint or the window, a
+ * command refused, the campaign rolling back or aborted, a monitored
+ * check failed where the campaign goes on. The rest is information. */
 enum ui_severity	 ui_event_severity(const struct engine_event *);
 
 struct ui_event {
@@ -162,6 +163,9 @@ struct ui_model {
 	struct ui_node_runs	*runs;		/* per node */
 	struct ui_check		*checks;
 	size_t			 nchecks;
+	/* per node, per campaign health check: the monitor's last result
+	 * failed (node * c->nhealth + check) */
+	bool			*health_failing;
 
 	int64_t			 phase_ms[ENGINE_PHASE_COUNT]; /* entered */
 	int64_t			 start_ms;	/* first sight of the run */

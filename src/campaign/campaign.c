@@ -48,6 +48,7 @@ campaign_free(struct campaign *c)
 	steps_free(c->tests, c->ntests);
 	steps_free(c->health, c->nhealth);
 	free(c->monitor.checks);
+	vim_free(&c->vim);
 	for (size_t i = 0; i < c->nversion_files; i++) {
 		free(c->version_files[i].path);
 		free(c->version_files[i].source);

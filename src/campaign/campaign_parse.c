@@ -13,7 +13,7 @@ static const char *const top_keys[] = {
 	"name", "description", "version", "inventory", "outage_budget",
 	"max_failure_percent", "window", "constraints", "components",
 	"backup", "version_files", "health", "tests", "operators",
-	"simulation", "procedures", "monitor", NULL
+	"simulation", "procedures", "monitor", "vim", NULL
 };
 
 static const char *const operator_roles[] = {
@@ -324,6 +324,7 @@ parse_parts(struct cfg *cfg, const config_setting_t *root, struct campaign *c)
 		parse_operators(cfg, s, c);
 	/* after health: the monitor names its checks */
 	parse_monitor(cfg, root, c);
+	parse_vim(cfg, root, c);
 	parse_simulation(cfg, root, c);
 	if (cfg_require(cfg, root, "procedures", NULL) &&
 	    cfg_list(cfg, root, "procedures", NULL, &s))

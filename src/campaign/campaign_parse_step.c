@@ -42,15 +42,21 @@ step_free(struct step *s)
 	free(s->url);
 	free(s->http_method);
 	free(s->body);
-	for (size_t i = 0; i < s->nexpect_json; i++) {
-		free(s->expect_json[i].key);
-		free(s->expect_json[i].value);
-	}
-	free(s->expect_json);
+	expect_json_free(s->expect_json, s->nexpect_json);
 	free(s->handover);
 	free(s->item);
 	free(s->test);
 	free(s->message);
+}
+
+void
+expect_json_free(struct label *e, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(e[i].key);
+		free(e[i].value);
+	}
+	free(e);
 }
 
 /* A string that must be one of names; NULL stays when it is not. */
@@ -120,15 +126,15 @@ warn_ignored_keys(struct cfg *cfg, const config_setting_t *g, const char *ctx,
 	}
 }
 
-static void
+void
 parse_expect_json(struct cfg *cfg, const config_setting_t *g, const char *ctx,
-    struct step *s)
+    struct label **out, size_t *nout)
 {
 	struct strv v = { NULL, 0 };
 
 	if (!cfg_strv(cfg, g, "expect_json", ctx, &v))
 		return;
-	s->expect_json = xcalloc(v.count, sizeof *s->expect_json);
+	*out = xcalloc(v.count, sizeof **out);
 	for (size_t i = 0; i < v.count; i++) {
 		char *eq = strchr(v.items[i], '=');
 
@@ -140,8 +146,8 @@ parse_expect_json(struct cfg *cfg, const config_setting_t *g, const char *ctx,
 			continue;
 		}
 		*eq = '\0';
-		s->expect_json[s->nexpect_json].key = xstrdup(v.items[i]);
-		s->expect_json[s->nexpect_json++].value = xstrdup(eq + 1);
+		(*out)[*nout].key = xstrdup(v.items[i]);
+		(*out)[(*nout)++].value = xstrdup(eq + 1);
 	}
 	strv_free(&v);
 }
@@ -232,7 +238,7 @@ parse_action_fields(struct cfg *cfg, const config_setting_t *g,
 	s->expect_status = 200;
 	if (cfg_int(cfg, g, "expect_status", ctx, 100, 599, &status))
 		s->expect_status = (int)status;
-	parse_expect_json(cfg, g, ctx, s);
+	parse_expect_json(cfg, g, ctx, &s->expect_json, &s->nexpect_json);
 	if (s->action == STEP_MAINTENANCE_ON ||
 	    s->action == STEP_MAINTENANCE_OFF)
 		s->handover = xstrdup("none");

@@ -312,6 +312,20 @@ check_restore(struct validation *v, const struct step *s)
 			    s->name);
 }
 
+/* The simulator plays any VIM; a real one must be told how to ask. */
+static void
+check_handover(struct validation *v, const struct step *s)
+{
+	if (s->handover == NULL || strcmp(s->handover, "vim") != 0 ||
+	    v->c->vim.enabled)
+		return;
+	diag_warning(v->diags, v->c->file, s->line, "add vim = { "
+	    "maintenance_on = { url = ...; }; maintenance_off = { url = ...; "
+	    "}; } (doc/campaign.md)", "step \"%s\": handover \"vim\" but no "
+	    "vim block: the simulator runs it, the ssh transport refuses it",
+	    s->name);
+}
+
 static void
 validate_steps(struct validation *v)
 {
@@ -327,6 +341,7 @@ validate_steps(struct validation *v)
 
 		for (size_t j = 0; j < p->nsteps; j++) {
 			check_timeout(v, &p->steps[j], "step");
+			check_handover(v, &p->steps[j]);
 			/* One report per backup item is enough. */
 			if (!restore_checked && p->steps[j].on_failure ==
 			    ON_FAILURE_RESTORE) {

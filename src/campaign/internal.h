@@ -22,8 +22,15 @@ void	parse_steps(struct cfg *, const config_setting_t *list,
 	    const char *what, unsigned allowed, struct step **, size_t *);
 #define ACTION_BIT(a)	(1u << (a))
 #define ACTION_ANY	((1u << STEP_ACTION_COUNT) - 1)
+/* expect_json = [ "a.b=value" ] of g into *out, appended to *nout. */
+void	parse_expect_json(struct cfg *, const config_setting_t *g,
+	    const char *ctx, struct label **out, size_t *nout);
+void	expect_json_free(struct label *, size_t);
 void	parse_monitor(struct cfg *, const config_setting_t *,
 	    struct campaign *);
+/* vim = { ... }: the requests of handover "vim". */
+void	parse_vim(struct cfg *, const config_setting_t *, struct campaign *);
+void	vim_free(struct vim_def *);
 void	parse_procedures(struct cfg *, const config_setting_t *,
 	    struct campaign *);
 void	parse_constraints(struct cfg *, const config_setting_t *,

@@ -224,7 +224,8 @@ cli_transport_setup(struct cli_transport *t, struct engine_config *cfg)
 	sc->haproxy_socket = t->haproxy_socket;
 	sc->haproxy_backend = t->haproxy_backend;
 	sc->jump = t->jump;
-	/* Open every connection while the first steps run. */
+	sc->vim = &cfg->campaign->vim;
+	/* Open the next connections while the first steps run. */
 	sc->connect_ahead = true;
 	cfg->clock_mode = CLOCK_MODE_REAL;	/* nodes live in real time */
 	cfg->speed = 1;

@@ -16,6 +16,20 @@
 #include "escalator/util.h"
 #include "engine_impl.h"
 
+/* The time left goes first: a long summary is cut on a narrow screen. */
+char *
+engine_approval_line(const struct engine_approval *a, int64_t now_ms)
+{
+	char left[32];
+
+	if (a->deadline_ms == 0)
+		return xasprintf("approval #%u: %s", a->id,
+		    a->summary ? a->summary : "");
+	duration_format(a->deadline_ms - now_ms, left, sizeof left);
+	return xasprintf("approval #%u (answer within %s): %s", a->id, left,
+	    a->summary ? a->summary : "");
+}
+
 static struct open_approval *
 approval_new(struct engine *e, enum approval_kind kind, long unit,
     const char *node, const char *object, const char *affected,
@@ -57,12 +71,13 @@ approval_open(struct engine *e, enum approval_kind kind, long unit,
 	    affected, summary));
 }
 
+/* A node's question, not a unit's: every unit on the node may wait
+ * for it. */
 uint32_t
-approval_open_hostkey(struct engine *e, long unit, const char *node,
-    const char *object, const char *summary,
-    const struct transport_hostkey *key)
+approval_open_hostkey(struct engine *e, const char *node, const char *object,
+    const char *summary, const struct transport_hostkey *key)
 {
-	struct open_approval *a = approval_new(e, APPROVAL_HOSTKEY, unit, node,
+	struct open_approval *a = approval_new(e, APPROVAL_HOSTKEY, -1, node,
 	    object, NULL, summary);
 
 	a->info.hostkey = *key;
@@ -151,28 +166,47 @@ units_release(struct engine *e, uint32_t id)
 }
 
 static void
-approval_remove(struct engine *e, size_t i)
+approval_drop(struct engine *e, size_t i)
 {
-	deadline_forget(e, &e->approvals[i]);
+	free(e->approvals[i].fact);
 	approval_info_free(&e->approvals[i].info);
 	memmove(&e->approvals[i], &e->approvals[i + 1],
 	    (e->napprovals - i - 1) * sizeof *e->approvals);
 	e->napprovals--;
 }
 
+/* Closed for good: its deadline goes with it. */
+static void
+approval_remove(struct engine *e, size_t i)
+{
+	deadline_forget(e, &e->approvals[i]);
+	approval_drop(e, i);
+}
+
+/* Its waiting units go on (and ask again), or the phase is asked
+ * again. */
+static void
+approval_release(struct engine *e, const struct engine_approval *a)
+{
+	if (a->kind == APPROVAL_PHASE)
+		e->phase_asked = false;
+	else
+		units_release(e, a->id);
+}
+
 /* Deferred or suspended: every open question is asked again later, with
- * a fresh deadline: the operator stopped the campaign on purpose. */
+ * a fresh deadline: the operator stopped the campaign on purpose. The
+ * engine stopping (a quit, a hang-up) is no decision: the deadlines stay
+ * journaled. */
 void
-approvals_withdraw(struct engine *e)
+approvals_withdraw(struct engine *e, bool keep_deadlines)
 {
 	while (e->napprovals > 0) {
-		struct open_approval *a = &e->approvals[0];
-
-		if (a->unit >= 0 && (size_t)a->unit < e->nunits)
-			units_release(e, a->info.id);
+		approval_release(e, &e->approvals[0].info);
+		if (keep_deadlines)
+			approval_drop(e, 0);
 		else
-			e->phase_asked = false;
-		approval_remove(e, 0);
+			approval_remove(e, 0);
 	}
 	free(e->approvals);
 	e->approvals = NULL;
@@ -298,10 +332,7 @@ approval_command(struct engine *e, const struct engine_command *cmd)
 	    cmd->type == ENGINE_CMD_APPROVE ? "approved" :
 	    cmd->type == ENGINE_CMD_DENY ? "denied" : "deferred", op);
 	if (cmd->type == ENGINE_CMD_DEFER) {
-		if (a.unit >= 0)
-			units_release(e, a.info.id);
-		else
-			e->phase_asked = false;
+		approval_release(e, &a.info);
 		stop_at_safe_point(e, AFTER_SUSPEND);
 	} else if (a.info.kind == APPROVAL_HOSTKEY)
 		hostkey_decided(e, &a.info, cmd->type == ENGINE_CMD_APPROVE);

@@ -153,6 +153,24 @@ emit_note(struct engine *e, const char *node, const char *action,
 }
 
 void
+emit_health(struct engine *e, const char *node, const char *check,
+    bool healthy, const char *result, const char *text)
+{
+	struct engine_event *ev;
+
+	pthread_mutex_lock(&e->lock);
+	ev = event_push(e, ENGINE_EVENT_HEALTH);
+	ev->node = xstrdup(node);
+	ev->step = xstrdup(check);
+	ev->healthy = healthy;
+	ev->action = xstrdup("monitor");
+	ev->result = xstrdup(result);
+	ev->text = xstrdup(text);
+	pthread_mutex_unlock(&e->lock);
+	pipe_poke(e->event_pipe[1]);
+}
+
+void
 emit_approval(struct engine *e, const struct engine_approval *a)
 {
 	struct engine_event *ev;
@@ -403,6 +421,7 @@ view_init(struct engine *e)
 	e->view.nodes = xcalloc(e->inv->count, sizeof *e->view.nodes);
 	e->view.nnodes = e->inv->count;
 	e->view_started = xcalloc(e->inv->count, sizeof *e->view_started);
+	e->hostkeys = xcalloc(e->inv->count, sizeof *e->hostkeys);
 	for (size_t i = 0; i < e->inv->count; i++) {
 		const struct node *n = &e->inv->nodes[i];
 		const char *v = n->version ? n->version : e->c->from_version;
@@ -519,7 +538,7 @@ engine_free(struct engine *e)
 		return;
 	engine_stop(e);
 	units_clear(e);
-	approvals_withdraw(e);
+	approvals_withdraw(e, true);
 	records_free(e);
 	monitor_free(e);
 	free(e->members);
@@ -548,6 +567,7 @@ engine_free(struct engine *e)
 	free(e->node_down);
 	free(e->forced);
 	free(e->view_started);
+	free(e->hostkeys);
 	e->view.nnodes = e->inv->count;
 	engine_snapshot_free(&e->view);
 	close_fd(&e->cmd_pipe[0]);

@@ -166,6 +166,12 @@ struct engine {
 	uint32_t		*forced;
 	size_t			 nforced;
 	struct monitor		*mon;		/* monitor.c */
+	/* Per node: the unknown host key it offered until the operator
+	 * accepts it (type "": none), or the one denied (hostkey.c). */
+	struct node_hostkey {
+		struct transport_hostkey offered;
+		bool		 denied;
+	}			*hostkeys;
 };
 
 /* engine.c: the link with the front end */
@@ -178,6 +184,9 @@ void	emit_approval(struct engine *, const struct engine_approval *);
 /* A log line (note()) with its action and result for the front end. */
 void	emit_note(struct engine *, const char *node, const char *action,
 	    const char *result, const char *text);
+/* A monitored check's verdict on a node changed (monitor.c). */
+void	emit_health(struct engine *, const char *node, const char *check,
+	    bool healthy, const char *result, const char *text);
 void	view_set_state(struct engine *);
 void	view_status(struct engine *, uint32_t node, const char *status);
 void	view_node(struct engine *, uint32_t node, const char *step,
@@ -233,26 +242,39 @@ void	unit_retry_held(struct engine *);
 void	unit_approval_done(struct engine *, struct unit *, bool approved,
 	    int64_t old_jid);
 void	unit_question_expired(struct engine *, struct unit *);
+/* What the step needs was refused (a host key): it fails unrun. */
+void	unit_denied(struct engine *, struct unit *, const char *why);
 
 /* approval.c */
 uint32_t approval_open(struct engine *, enum approval_kind, long unit,
 	    const char *node, const char *object, const char *affected,
 	    const char *summary);
-uint32_t approval_open_hostkey(struct engine *, long unit, const char *node,
+uint32_t approval_open_hostkey(struct engine *, const char *node,
 	    const char *object, const char *summary,
 	    const struct transport_hostkey *);
 uint32_t approval_open_timed(struct engine *, enum approval_kind, long unit,
 	    const char *node, const char *object, const char *affected,
 	    const char *summary, const char *key, int64_t timeout_ms);
 void	approval_command(struct engine *, const struct engine_command *);
-void	approvals_withdraw(struct engine *);
+/* keep_deadlines: the engine stops (a quit), it does not suspend on
+ * purpose: the journal keeps the deadlines for the run that resumes,
+ * as after a crash. */
+void	approvals_withdraw(struct engine *, bool keep_deadlines);
 int64_t	approvals_deadline(const struct engine *);
 void	approvals_expire(struct engine *);
 
 /* hostkey.c: a node's unknown host key, put to the operator */
 bool	hostkey_unknown(const struct engine *, const struct transport_result *);
-void	hostkey_ask(struct engine *, struct unit *,
+/* The unit's action met it (never sent): it waits for the answer. */
+void	hostkey_met(struct engine *, struct unit *,
 	    const struct transport_hostkey *);
+/* The transport's news of a node (a result with id 0). */
+void	hostkey_news(struct engine *, const struct transport_result *);
+/* Before the unit's next work: true when its node's key waits for the
+ * operator, and the unit now does too. */
+bool	hostkey_hold(struct engine *, struct unit *);
+/* Put every key found ahead of need to the operator, once. */
+void	hostkeys_ask(struct engine *);
 void	hostkey_decided(struct engine *, const struct engine_approval *,
 	    bool accepted);
 
@@ -286,6 +308,9 @@ int64_t	monitor_deadline(const struct engine *);
 bool	monitor_result(struct engine *, const struct transport_result *);
 /* Why the monitor suspended the campaign, or NULL. */
 const char *monitor_reason(const struct engine *);
+/* A resumed run: the node's health as the journal last had it. */
+void	monitor_restore(struct engine *, uint32_t node, const char *health,
+	    int64_t at);
 void	monitor_free(struct engine *);
 
 /* window.c */

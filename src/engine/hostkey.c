@@ -1,10 +1,15 @@
 /*
- * A node's unknown SSH host key becomes the operator's decision rather
- * than a failure: the steps that met it wait, the rest of the campaign
+ * A node's unknown SSH host key is a question for the operator, not a
+ * failed step. It is asked as soon as the transport meets the key: when
+ * a session opened ahead of need finds it (the operator hears of it at
+ * the start, not at 3 a.m. when the node's batch comes) or when a step's
+ * own connection does (that action was never sent: its intent is taken
+ * back). Meanwhile the node's steps wait and the rest of the campaign
  * goes on. Accepting records the key (the transport checks it is still
- * the one shown) and runs the steps again on a fresh connection, which
- * must present that very key; denying fails them and their policy
- * applies. A changed key never gets here: the transport refuses it.
+ * the one shown) and the steps run as if for the first time, on a fresh
+ * connection that must present that very key; denying fails them and
+ * their policy applies. A changed key is never a question: the
+ * transport refuses it, and news of one is an error in the log at once.
  */
 #include "config.h"
 
@@ -13,6 +18,9 @@
 
 #include "escalator/util.h"
 #include "engine_impl.h"
+
+/* What a question found by a session opened ahead of need is about. */
+#define AHEAD	"connecting ahead"
 
 bool
 hostkey_unknown(const struct engine *e, const struct transport_result *r)
@@ -37,26 +45,109 @@ hostkey_asked(const struct engine *e, const char *node,
 	return NO_APPROVAL;
 }
 
+/* The question about the key the node offers, asked now unless it is
+ * open: one per node and key, whoever met it. */
+static uint32_t
+hostkey_question(struct engine *e, uint32_t node, const char *object)
+{
+	const struct node *n = &e->inv->nodes[node];
+	const struct transport_hostkey *k = &e->hostkeys[node].offered;
+	uint32_t id;
+	char *summary;
+
+	if ((id = hostkey_asked(e, n->name, k)) != NO_APPROVAL)
+		return id;
+	summary = xasprintf("%s (%s, port %d) offers an unknown %s host key "
+	    "%s: accept it if that is the node's key (it is recorded in "
+	    "known_hosts and the node's steps run), deny to fail them",
+	    n->name, n->address ? n->address : n->name, n->port > 0 ?
+	    n->port : 22, k->type, k->fingerprint);
+	id = approval_open_hostkey(e, n->name, object, summary, k);
+	free(summary);
+	return id;
+}
+
+static bool
+hostkey_denied(const struct engine *e, uint32_t node,
+    const struct transport_hostkey *k)
+{
+	const struct node_hostkey *h = &e->hostkeys[node];
+
+	return h->denied && strcmp(h->offered.fingerprint,
+	    k->fingerprint) == 0;
+}
+
+/* The node offers k: the operator's to decide, unless already denied. */
+static void
+hostkey_offered(struct engine *e, uint32_t node,
+    const struct transport_hostkey *k)
+{
+	if (hostkey_denied(e, node, k))
+		return;
+	e->hostkeys[node].offered = *k;
+	e->hostkeys[node].denied = false;
+}
+
 void
-hostkey_ask(struct engine *e, struct unit *u,
+hostkey_met(struct engine *e, struct unit *u,
     const struct transport_hostkey *k)
 {
 	const struct work *w = &u->works[u->next];
-	const struct node *n = &e->inv->nodes[w->node];
-	char *summary;
 
-	u->st = UNIT_APPROVAL;
-	/* Steps that meet the same key share one question. */
-	if ((u->approval = hostkey_asked(e, n->name, k)) != NO_APPROVAL)
+	/* Never sent: not an attempt, and nothing to probe after a crash. */
+	journal_step_withdraw(e->j, u->jid);
+	view_node(e, w->node, NULL, 0, "unknown host key: waits for the "
+	    "operator");
+	if (hostkey_denied(e, w->node, k)) {
+		unit_denied(e, u, "host key denied by the operator");
 		return;
-	summary = xasprintf("%s (%s, port %d) offers an unknown %s host key "
-	    "%s: accept it if that is the node's key (it is recorded in "
-	    "known_hosts and %s runs), deny to fail %s", n->name,
-	    n->address ? n->address : n->name, n->port > 0 ? n->port : 22,
-	    k->type, k->fingerprint, w->name, w->name);
-	u->approval = approval_open_hostkey(e, u - e->units, n->name,
-	    w->name, summary, k);
-	free(summary);
+	}
+	hostkey_offered(e, w->node, k);
+	u->st = UNIT_APPROVAL;
+	u->approval = hostkey_question(e, w->node, w->name);
+}
+
+void
+hostkey_news(struct engine *e, const struct transport_result *r)
+{
+	const char *name;
+
+	if (r->node >= e->inv->count || node_skipped(e, r->node))
+		return;
+	if (hostkey_unknown(e, r)) {
+		hostkey_offered(e, r->node, &r->hostkey);
+		return;		/* asked by hostkeys_ask() */
+	}
+	/* A changed key: as loud now as when a step meets it. */
+	name = e->inv->nodes[r->node].name;
+	journal_event(e->j, NULL, "hostkey-refused", name, r->output);
+	note(e, name, "hostkey", "failed", "%s", r->output);
+}
+
+bool
+hostkey_hold(struct engine *e, struct unit *u)
+{
+	const struct work *w = &u->works[u->next];
+	const struct node_hostkey *h;
+
+	if (w->node == NO_NODE)
+		return false;
+	h = &e->hostkeys[w->node];
+	/* A denied key is tried again: known_hosts may have it by now. */
+	if (h->offered.type[0] == '\0' || h->denied)
+		return false;
+	u->st = UNIT_APPROVAL;
+	u->approval = hostkey_question(e, w->node, w->name);
+	return true;
+}
+
+void
+hostkeys_ask(struct engine *e)
+{
+	for (uint32_t i = 0; i < e->inv->count; i++)
+		if (e->hostkeys[i].offered.type[0] != '\0' &&
+		    !e->hostkeys[i].denied && !node_skipped(e, i))
+			hostkey_question(e, i, AHEAD);
 }
 
 void
@@ -64,8 +155,12 @@ hostkey_decided(struct engine *e, const struct engine_approval *a,
     bool accepted)
 {
 	long node = inventory_find(e->inv, a->node);
+	struct node_hostkey *h;
 	char *err = NULL, *why;
 
+	if (node < 0)
+		return;
+	h = &e->hostkeys[node];
 	if (accepted && e->tp->ops->hostkey_accept(e->tp, (uint32_t)node,
 	    a->hostkey.fingerprint, &err) == -1) {
 		if (err == NULL)
@@ -76,6 +171,11 @@ hostkey_decided(struct engine *e, const struct engine_approval *a,
 		note(e, a->node, "hostkey", "ok", "%s: %s host key %s recorded "
 		    "in known_hosts", a->node, a->hostkey.type,
 		    a->hostkey.fingerprint);
+	if (strcmp(h->offered.fingerprint, a->hostkey.fingerprint) == 0) {
+		if (accepted)
+			memset(&h->offered, 0, sizeof h->offered);
+		h->denied = !accepted;
+	}
 	why = err != NULL ? err : xstrdup("host key denied by the operator");
 	/* Failing a unit may add units and move the array: by index. */
 	for (size_t i = 0; i < e->nunits; i++) {
@@ -84,15 +184,11 @@ hostkey_decided(struct engine *e, const struct engine_approval *a,
 		if (u->st != UNIT_APPROVAL || u->approval != a->id)
 			continue;
 		u->approval = NO_APPROVAL;
-		if (accepted) {
-			u->attempt++;
+		/* The same attempt: the step never ran. */
+		if (accepted)
 			u->st = UNIT_READY;
-			continue;
-		}
-		u->denied = true;	/* no retry: nothing changed */
-		emit_step_finished(e, &u->works[u->next], STEP_STATUS_FAILED,
-		    why);
-		unit_failed(e, u, why);
+		else
+			unit_denied(e, u, why);
 	}
 	free(why);
 }

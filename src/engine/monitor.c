@@ -5,7 +5,9 @@
  * transport. Results come back with the engine's other results and
  * never hold it up. A probe changes nothing on the node, so it is not
  * a step: the journal keeps the node's health, not the probes, and a
- * resumed run has nothing of the monitor's to redo.
+ * resumed run has nothing of the monitor's to redo. A verdict that
+ * stays the same tick after tick is told once: the journal, the log
+ * file and the front end hear of changes only.
  */
 #include "config.h"
 
@@ -20,11 +22,17 @@
 #define MONITOR_ID_BIT		(1ULL << 62)
 #define MONITOR_TIMEOUT_MS	30000
 
+enum verdict {
+	VERDICT_NONE,		/* no result yet */
+	VERDICT_OK,
+	VERDICT_FAILING,
+};
+
 struct probe {
 	uint64_t	 id;
 	int64_t		 deadline_ms;
 	bool		 running;
-	bool		 failing;	/* its last result */
+	enum verdict	 verdict;	/* its last result */
 };
 
 struct monitor {
@@ -103,6 +111,8 @@ check_of(const struct engine *e, size_t k)
 
 /* --- the node's health --------------------------------------------------- */
 
+#define FAILED_PREFIX	"failed: "
+
 static void
 view_health(struct engine *e, uint32_t node, const char *health,
     int64_t at)
@@ -135,101 +145,118 @@ health_put(struct engine *e, uint32_t node, const char *health, int64_t at)
 	journal_node_put(e->j, &jn);
 }
 
-/* The Health pane counts checks from step-finished events. */
-static void
-health_emit(struct engine *e, uint32_t node, size_t k, bool ok,
-    const char *output)
-{
-	struct work w = work_of(check_of(e, k), node, "", -1);
-
-	w.kind = TRANSPORT_HEALTH;
-	emit_step_finished(e, &w, ok ? STEP_STATUS_OK : STEP_STATUS_FAILED,
-	    output);
-}
-
 static struct probe *
 probe_of(struct engine *e, uint32_t node, size_t k)
 {
 	return &e->mon->probes[node * def(e)->nchecks + k];
 }
 
-/* One failing check makes the node unhealthy; the first one names it. */
+/* One failing check makes the node unhealthy; the first one names it.
+ * The journal is written only when that changes. */
 static void
 health_update(struct engine *e, uint32_t node, int64_t at)
 {
-	char *health;
+	const char *was = e->view.nodes[node].health;
+	char *health = xstrdup("ok");
 
 	for (size_t k = 0; k < def(e)->nchecks; k++)
-		if (probe_of(e, node, k)->failing) {
-			health = xasprintf("failed: %s", check_of(e, k)->name);
-			health_put(e, node, health, at);
+		if (probe_of(e, node, k)->verdict == VERDICT_FAILING) {
 			free(health);
-			return;
+			health = xasprintf(FAILED_PREFIX "%s",
+			    check_of(e, k)->name);
+			break;
 		}
-	health_put(e, node, "ok", at);
+	if (was == NULL || strcmp(was, health) != 0)
+		health_put(e, node, health, at);
+	free(health);
 }
 
-static void
-probe_failed(struct engine *e, uint32_t node, size_t k, const char *why,
-    int64_t at)
+/* As the log file grades it: a failure the campaign stops for is an
+ * error, one it goes on after a warning. */
+static const char *
+verdict_result(const struct engine *e, enum verdict v)
 {
+	if (v == VERDICT_OK)
+		return "ok";
+	return def(e)->on_failure == ON_FAILURE_PAUSE ? "failed" : "warning";
+}
+
+/* A check's verdict on a node changed: a line in the log file and an
+ * event, once, however many ticks it stays so. */
+static void
+verdict_changed(struct engine *e, uint32_t node, size_t k,
+    enum verdict was, const char *why, int64_t at)
+{
+	enum verdict v = probe_of(e, node, k)->verdict;
 	const char *name = e->inv->nodes[node].name;
 	const char *check = check_of(e, k)->name;
-
-	probe_of(e, node, k)->failing = true;
-	health_update(e, node, at);
-	health_emit(e, node, k, false, why);
-	note(e, name, "monitor", "warning", "%s: health check %s failed: %s",
-	    name, check, why);
-	if (def(e)->on_failure != ON_FAILURE_PAUSE ||
-	    e->state != ENGINE_STATE_EXECUTING)
-		return;
-	free(e->mon->reason);
-	e->mon->reason = xasprintf("health check %s failed on %s", check,
-	    name);
-	note(e, name, "monitor", "pause", "suspending the campaign: %s",
-	    e->mon->reason);
-	stop_at_safe_point(e, AFTER_SUSPEND);
-}
-
-/* A passed probe goes to the log file only: the step-finished event
- * already tells the front end, and a line per node per tick would
- * bury the events that matter. */
-static void
-log_ok(struct engine *e, uint32_t node, size_t k, int64_t at)
-{
+	const char *result = verdict_result(e, v);
 	struct log_entry le;
-	char *object = xasprintf("node:%s", e->inv->nodes[node].name);
-	char *msg = xasprintf("%s: health check %s ok",
-	    e->inv->nodes[node].name, check_of(e, k)->name);
+	char *object, *text;
 
+	if (v == VERDICT_FAILING)
+		text = xasprintf("%s: health check %s failed: %s", name, check,
+		    why != NULL && *why != '\0' ? why : "no output");
+	else
+		text = xasprintf("%s: health check %s %s", name, check,
+		    was == VERDICT_FAILING ? "passes again" : "ok");
+	object = xasprintf("node:%s", name);
 	memset(&le, 0, sizeof le);
 	le.ts_ms = at;
 	le.run = e->run_id;
 	le.object = object;
 	le.action = "monitor";
-	le.result = "ok";
-	le.message = msg;
+	le.result = result;
+	le.code = v != VERDICT_OK;
+	le.message = text;
 	log_write(e->log, &le);
+	emit_health(e, name, check, v == VERDICT_OK, result, text);
 	free(object);
-	free(msg);
+	free(text);
 }
 
 static void
-probe_ok(struct engine *e, uint32_t node, size_t k, const char *output,
+on_failure(struct engine *e, uint32_t node, size_t k)
+{
+	const char *name = e->inv->nodes[node].name;
+
+	if (def(e)->on_failure != ON_FAILURE_PAUSE ||
+	    e->state != ENGINE_STATE_EXECUTING)
+		return;
+	free(e->mon->reason);
+	e->mon->reason = xasprintf("health check %s failed on %s",
+	    check_of(e, k)->name, name);
+	note(e, name, "monitor", "pause", "suspending the campaign: %s",
+	    e->mon->reason);
+	stop_at_safe_point(e, AFTER_SUSPEND);
+}
+
+/* Every result counts for on_failure; only a change is told. */
+static void
+probe_verdict(struct engine *e, uint32_t node, size_t k, bool ok,
+    const char *why, int64_t at)
+{
+	struct probe *p = probe_of(e, node, k);
+	enum verdict was = p->verdict;
+
+	p->verdict = ok ? VERDICT_OK : VERDICT_FAILING;
+	if (p->verdict != was) {
+		health_update(e, node, at);
+		verdict_changed(e, node, k, was, why, at);
+	}
+	if (!ok)
+		on_failure(e, node, k);
+}
+
+void
+monitor_restore(struct engine *e, uint32_t node, const char *health,
     int64_t at)
 {
-	bool recovered = probe_of(e, node, k)->failing;
-
-	probe_of(e, node, k)->failing = false;
-	health_update(e, node, at);
-	health_emit(e, node, k, true, output);
-	if (recovered)
-		note(e, e->inv->nodes[node].name, "monitor", "ok",
-		    "%s: health check %s passes again",
-		    e->inv->nodes[node].name, check_of(e, k)->name);
-	else
-		log_ok(e, node, k, at);
+	/* "ok" is also what a node never probed has: only a failure is
+	 * a verdict to keep until a probe says otherwise */
+	if (health != NULL && strncmp(health, FAILED_PREFIX,
+	    strlen(FAILED_PREFIX)) == 0)
+		view_health(e, node, health, at);
 }
 
 /* --- probes -------------------------------------------------------------- */
@@ -256,7 +283,8 @@ probe_start(struct engine *e, uint32_t node, size_t k)
 	a.url = url;
 	a.attempt = 1;
 	if (e->tp->ops->start(e->tp, &a, &err) == -1) {
-		probe_failed(e, node, k, err ? err : "cannot start", now);
+		probe_verdict(e, node, k, false, err ? err : "cannot start",
+		    now);
 		free(err);
 	} else {
 		p->id = a.id;
@@ -343,7 +371,7 @@ monitor_timeouts(struct engine *e)
 			continue;
 		e->tp->ops->cancel(e->tp, p->id);
 		p->running = false;
-		probe_failed(e, (uint32_t)(i / nk), i % nk,
+		probe_verdict(e, (uint32_t)(i / nk), i % nk, false,
 		    "no answer within its timeout", now);
 	}
 }
@@ -384,12 +412,8 @@ monitor_result(struct engine *e, const struct transport_result *r)
 		 * on a node expected to be down says nothing. */
 		if (!node_watched(e, (uint32_t)(i / nk)))
 			break;
-		if (r->status == TRANSPORT_OK)
-			probe_ok(e, (uint32_t)(i / nk), i % nk, r->output,
-			    r->ended_ms);
-		else
-			probe_failed(e, (uint32_t)(i / nk), i % nk,
-			    r->output, r->ended_ms);
+		probe_verdict(e, (uint32_t)(i / nk), i % nk,
+		    r->status == TRANSPORT_OK, r->output, r->ended_ms);
 		break;
 	}
 	return true;

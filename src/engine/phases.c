@@ -89,7 +89,7 @@ synthetic_build(struct engine *e)
 		    c->version_files[i].dest : c->version_files[i].path);
 		s->action = STEP_RUN;
 		s->timeout_ms = DEFAULT_TIMEOUT_MS;
-		s->expected_ms = 10000;
+		s->expected_ms = PLAN_COPY_EXPECTED_MS;
 		s->on_failure = ON_FAILURE_PAUSE;
 	}
 }
@@ -777,7 +777,10 @@ nodes_restore(struct engine *e)
 		e->node_version[k] = xstrdup(nodes[i].version ?
 		    nodes[i].version : "unknown");
 		e->node_maintenance[k] = nodes[i].maintenance;
-		e->node_down[k] = strcmp(nodes[i].health, "down") == 0;
+		e->node_down[k] = nodes[i].health != NULL &&
+		    strcmp(nodes[i].health, "down") == 0;
+		monitor_restore(e, (uint32_t)k, nodes[i].health,
+		    nodes[i].updated_ms);
 		view_status(e, (uint32_t)k, nodes[i].status);
 		view_node(e, (uint32_t)k, NULL, 0, NULL);
 	}

@@ -109,7 +109,7 @@ rollback_begin(struct engine *e, bool restore)
 	size_t n = 0;
 	struct unit *u;
 
-	approvals_withdraw(e);
+	approvals_withdraw(e, false);
 	units_clear(e);
 	journal_fact_put(e->j, "rollback", restore ? "restore" : "graceful");
 	e->phase = ENGINE_PHASE_ROLLBACK;

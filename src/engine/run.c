@@ -131,15 +131,15 @@ stopped(struct engine *e)
 {
 	switch (e->after) {
 	case AFTER_SUSPEND:
-		approvals_withdraw(e);
+		approvals_withdraw(e, e->quit_requested);
 		set_state(e, ENGINE_STATE_SUSPENDED);
 		break;
 	case AFTER_ERROR:
-		approvals_withdraw(e);
+		approvals_withdraw(e, e->quit_requested);
 		set_state(e, ENGINE_STATE_ERROR_DETECTED);
 		break;
 	case AFTER_ABORT:
-		approvals_withdraw(e);
+		approvals_withdraw(e, false);
 		set_state(e, ENGINE_STATE_ABORTED);
 		break;
 	case AFTER_ROLLBACK:
@@ -333,21 +333,13 @@ at_rest(const struct engine *e)
 	    e->state == ENGINE_STATE_ROLLBACK_SUSPENDED;
 }
 
-/* The time left goes first: a long summary is cut on a narrow screen. */
 static void
 explain_approval(struct engine *e, const struct engine_approval *a)
 {
-	char left[32];
+	char *line = engine_approval_line(a, clock_now(e->clock));
 
-	if (a->deadline_ms == 0) {
-		view_wait(e, WAIT_APPROVAL, NULL, "approval #%u: %s", a->id,
-		    a->summary);
-		return;
-	}
-	duration_format(a->deadline_ms - clock_now(e->clock), left,
-	    sizeof left);
-	view_wait(e, WAIT_APPROVAL, NULL, "approval #%u (answer within %s): "
-	    "%s", a->id, left, a->summary);
+	view_wait(e, WAIT_APPROVAL, NULL, "%s", line);
+	free(line);
 }
 
 static void
@@ -440,7 +432,9 @@ wait_for_something(struct engine *e)
 	}
 	view_idle(e, false);
 	for (int i = 0; i < n; i++)
-		if (!monitor_result(e, &res[i]))
+		if (res[i].id == 0)
+			hostkey_news(e, &res[i]);
+		else if (!monitor_result(e, &res[i]))
 			unit_result(e, &res[i]);
 	units_timeouts(e);
 	monitor_timeouts(e);
@@ -557,6 +551,8 @@ engine_main(void *arg)
 				progress(e);
 			} while (e->state != before);
 			monitor_tick(e);
+			if (!at_rest(e) && e->state != ENGINE_STATE_SUSPENDING)
+				hostkeys_ask(e);
 			explain_wait(e);
 			if (e->quit_requested && at_rest(e))
 				break;

@@ -340,11 +340,7 @@ unit_result(struct engine *e, const struct transport_result *r)
 		if (u->st != UNIT_RUNNING || (uint64_t)u->jid != r->id)
 			continue;
 		if (hostkey_unknown(e, r)) {
-			/* Never sent: "did not take effect", run again. */
-			record_outcome(e, u, &u->works[u->next],
-			    STEP_STATUS_UNKNOWN, r->exit_code, r->output,
-			    r->ended_ms);
-			hostkey_ask(e, u, &r->hostkey);
+			hostkey_met(e, u, &r->hostkey);
 			return;
 		}
 		record_outcome(e, u, &u->works[u->next], r->status ==
@@ -494,13 +490,13 @@ ask_timed(struct engine *e, struct unit *u, enum approval_kind kind,
 	return id;
 }
 
-/* Nobody answered by the deadline: the step fails as a hang does, with
- * a step record saying so (a resumed run applies its policy). */
-void
-unit_question_expired(struct engine *e, struct unit *u)
+/* A step that fails without having run, with a step record saying why
+ * (a resumed run applies its policy). */
+static void
+unit_failed_unrun(struct engine *e, struct unit *u, enum step_status st,
+    const char *why)
 {
 	const struct work *w = &u->works[u->next];
-	const char *why = "no answer before the deadline";
 	struct journal_step js;
 	int64_t now = clock_now(e->clock);
 
@@ -508,8 +504,23 @@ unit_question_expired(struct engine *e, struct unit *u)
 	step_intent_fill(e, u, w, now, &js);
 	u->started_ms = now;
 	if ((u->jid = journal_step_intent(e->j, &js)) != -1)
-		record_outcome(e, u, w, STEP_STATUS_TIMEOUT, -1, why, now);
+		record_outcome(e, u, w, st, -1, why, now);
 	unit_failed(e, u, why);
+}
+
+/* Nobody answered by the deadline: the step fails as a hang does. */
+void
+unit_question_expired(struct engine *e, struct unit *u)
+{
+	unit_failed_unrun(e, u, STEP_STATUS_TIMEOUT,
+	    "no answer before the deadline");
+}
+
+void
+unit_denied(struct engine *e, struct unit *u, const char *why)
+{
+	u->denied = true;	/* no retry: nothing changed */
+	unit_failed_unrun(e, u, STEP_STATUS_FAILED, why);
 }
 
 /* A decision that needs no action: journal it as a step of its own. */
@@ -656,6 +667,8 @@ unit_advance(struct engine *e, size_t idx)
 			    APPROVAL_GATE : APPROVAL_VNF, 0);
 			continue;
 		}
+		if (hostkey_hold(e, u))
+			return;
 		work_start(e, u, w);
 	}
 }

@@ -55,6 +55,8 @@ const char *const journal_stmt_sql[JOURNAL_STMT_COUNT] = {
 	[JOURNAL_STMT_STEP_OUTCOME] =
 	    "UPDATE steps SET status = ?, exit_code = ?,"
 	    " output = ?, ended_ms = ? WHERE id = ?",
+	[JOURNAL_STMT_STEP_WITHDRAW] =
+	    "DELETE FROM steps WHERE id = ? AND status = 'intent'",
 	[JOURNAL_STMT_STEPS_LOAD] =
 	    "SELECT id, phase, procedure, batch, node, step,"
 	    " attempt, undo, status, exit_code, output, started_ms,"

@@ -80,6 +80,24 @@ journal_step_outcome(struct journal *j, int64_t id, enum step_status st,
 	return 0;
 }
 
+int
+journal_step_withdraw(struct journal *j, int64_t id)
+{
+	sqlite3_stmt *s = journal_stmt(j, JOURNAL_STMT_STEP_WITHDRAW);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	if (journal_write(j, s, "withdrawing a step's intent") == -1)
+		return -1;
+	if (sqlite3_changes(j->db) == 0) {
+		journal_set_error(j, "%s: no intent of step %lld to withdraw",
+		    j->path, (long long)id);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 step_read(struct journal *j, sqlite3_stmt *s, void *elem)
 {

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <curl/curl.h>
 
@@ -133,6 +134,41 @@ expectations_copy(struct http_transfer *t, const struct http_request *r)
 }
 
 static bool
+has_header(const struct http_request *r, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (size_t i = 0; i < r->nheaders; i++)
+		if (strncasecmp(r->headers[i], name, len) == 0 &&
+		    r->headers[i][len] == ':')
+			return true;
+	return false;
+}
+
+static void
+header_add(struct http_transfer *t, const char *h)
+{
+	struct curl_slist *l = curl_slist_append(t->headers, h);
+
+	if (l == NULL)
+		abort();	/* out of memory, as xmalloc would */
+	t->headers = l;
+}
+
+/* The caller's headers, and a body's type unless they give it. */
+static void
+headers_set(struct http_transfer *t, const struct http_request *r)
+{
+	for (size_t i = 0; i < r->nheaders; i++)
+		header_add(t, r->headers[i]);
+	/* Notifications are JSON; anything else goes as text. */
+	if (r->body != NULL && !has_header(r, "Content-Type"))
+		header_add(t, r->body[0] == '{' || r->body[0] == '[' ?
+		    "Content-Type: application/json" :
+		    "Content-Type: text/plain");
+}
+
+static bool
 options_set(struct http_prober *p, struct http_transfer *t,
     const struct http_request *r)
 {
@@ -159,14 +195,13 @@ options_set(struct http_prober *p, struct http_transfer *t,
 	SET(CURLOPT_CUSTOMREQUEST, method);
 	if (strcmp(method, "HEAD") == 0)
 		SET(CURLOPT_NOBODY, 1L);
-	if (p->ca_file != NULL)
-		SET(CURLOPT_CAINFO, p->ca_file);
-	if (r->body != NULL) {
-		/* Notifications are JSON; anything else goes as text. */
-		t->headers = curl_slist_append(NULL, r->body[0] == '{' ||
-		    r->body[0] == '[' ? "Content-Type: application/json" :
-		    "Content-Type: text/plain");
+	if (r->ca_file != NULL || p->ca_file != NULL)
+		SET(CURLOPT_CAINFO, r->ca_file != NULL ? r->ca_file :
+		    p->ca_file);
+	headers_set(t, r);
+	if (t->headers != NULL)
 		SET(CURLOPT_HTTPHEADER, t->headers);
+	if (r->body != NULL) {
 		SET(CURLOPT_POSTFIELDSIZE, (long)strlen(r->body));
 		SET(CURLOPT_COPYPOSTFIELDS, r->body);
 	}

@@ -59,9 +59,9 @@ job_free(struct ssh_transport *t, struct job *j, bool kill)
 {
 	if (j->kind == JOB_EXEC)
 		exec_stop(t, j, kill);
-	else if (j->kind == JOB_HTTP && !j->done)
+	else if ((j->kind == JOB_HTTP || j->kind == JOB_VIM) && !j->done)
 		http_probe_cancel(t->http, j->id);
-	transfer_release(t, j);
+	transfer_release(t, j, kill);
 	free(j->command);
 	free(j->log_path);
 	free(j->text);
@@ -184,7 +184,9 @@ http_results(struct ssh_transport *t)
 		for (size_t i = 0; i < n; i++) {
 			struct job *j = job_find(t, r[i].id);
 
-			if (j != NULL)
+			if (j != NULL && j->kind == JOB_VIM)
+				vim_answer(t, j, &r[i]);
+			else if (j != NULL)
 				job_finish(t, j, r[i].ok, r[i].ok ? 0 : 1,
 				    "%s", r[i].message);
 		}
@@ -212,10 +214,15 @@ timed_out(struct ssh_transport *t, struct job *j)
 		http_probe_cancel(t->http, j->id);
 		job_finish(t, j, false, 1, "timed out after %s: no answer", d);
 		break;
+	case JOB_VIM:
+		http_probe_cancel(t->http, j->id);
+		job_finish(t, j, false, 1, "timed out after %s: %s", d,
+		    j->text != NULL ? j->text : "no answer from the VIM");
+		break;
 	case JOB_SFTP:
 		job_finish(t, j, false, 124, "timed out after %s: transfer "
 		    "to or from %s stopped", d, node_name(t, j->node));
-		transfer_release(t, j);
+		transfer_release(t, j, true);
 		break;
 	default:
 		job_finish(t, j, false, 1, "timed out after %s", d);
@@ -286,7 +293,7 @@ advance_all(struct ssh_transport *t)
 static int
 collect(struct ssh_transport *t, struct transport_result *out, size_t max)
 {
-	size_t n = 0;
+	size_t n = hostkey_news_collect(t, out, max);
 
 	for (struct job **jp = &t->jobs; *jp != NULL && n < max;) {
 		struct job *j = *jp;

@@ -82,8 +82,8 @@ mkdir_one(const char *path, char **err)
 }
 
 /* STATE_DIR/output/NODE/STEP[.undo][.N].log, created 0600. */
-static int
-log_open(struct ssh_transport *t, struct job *j,
+int
+step_log_open(struct ssh_transport *t, struct job *j,
     const struct transport_action *a, char **err)
 {
 	char *node = safe_name(node_name(t, j->node)), *step =
@@ -140,10 +140,14 @@ tail_line(struct line_tail *t)
 static void
 output_add(struct job *j, const char *s, size_t n, int is_stderr)
 {
+	/* A backup's output may hold secrets (a dump, keys): its file
+	 * alone gets it, not the log nor the result line. */
+	if (!is_stderr && j->stdout_copy != NULL) {
+		fwrite(s, 1, n, j->stdout_copy);
+		return;
+	}
 	if (j->log != NULL)
 		fwrite(s, 1, n, j->log);
-	if (!is_stderr && j->stdout_copy != NULL)
-		fwrite(s, 1, n, j->stdout_copy);
 	tail_add(&j->tail[is_stderr], s, n);
 }
 
@@ -190,7 +194,8 @@ int
 exec_start(struct ssh_transport *t, struct job *j,
     const struct transport_action *a, char **err)
 {
-	if (log_open(t, j, a, err) == -1)
+	/* A transfer's step may have opened it: one log for the step. */
+	if (j->log == NULL && step_log_open(t, j, a, err) == -1)
 		return -1;
 	j->kind = JOB_EXEC;
 	j->command = ssh_command_wrap(a->command);
@@ -366,6 +371,29 @@ reaper_aim(struct ssh_transport *t, struct reaper *r, long pgid)
 	    "i=$((i+1)); done; kill -KILL -%ld 2>/dev/null; exit 0", pgid,
 	    pgid, pgid);
 	return true;
+}
+
+void
+reaper_remove(struct ssh_transport *t, uint32_t node, const struct strv *paths)
+{
+	struct reaper *r;
+	char *cmd, *q, *more;
+
+	if (paths->count == 0 || (r = reaper_new(t, node)) == NULL)
+		return;
+	if ((r->channel = ssh_channel_new(t->nodes[node].session)) == NULL) {
+		r->deadline = 0;	/* freed on its next turn */
+		return;
+	}
+	cmd = xstrdup("rm -f --");
+	for (size_t i = 0; i < paths->count; i++) {
+		q = shell_quote(paths->items[i]);
+		more = xasprintf("%s %s", cmd, q);
+		free(q);
+		free(cmd);
+		cmd = more;
+	}
+	r->command = cmd;
 }
 
 void

@@ -173,6 +173,30 @@ hostkey_accept(struct transport *tp, uint32_t node, const char *fingerprint,
 	return 0;
 }
 
+size_t
+hostkey_news_collect(struct ssh_transport *t, struct transport_result *out,
+    size_t max)
+{
+	size_t n = 0;
+
+	for (uint32_t i = 0; i < t->cfg.inventory->count && n < max; i++) {
+		struct ssh_node *sn = &t->nodes[i];
+
+		if (!sn->news)
+			continue;
+		sn->news = false;
+		memset(&out[n], 0, sizeof out[n]);
+		out[n].status = TRANSPORT_FAILED;
+		out[n].exit_code = 255;
+		out[n].node = i;
+		out[n].hostkey = sn->unknown;
+		snprintf(out[n].output, sizeof out[n].output, "%s",
+		    sn->news_text);
+		n++;
+	}
+	return n;
+}
+
 void
 hostkeys_free(struct ssh_transport *t)
 {

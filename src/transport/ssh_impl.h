@@ -28,6 +28,14 @@ struct ssh_node {
 	 * for the operator's decision with its known_hosts line. */
 	struct transport_hostkey unknown;
 	char			*unknown_entry;
+	/* A refusal no step was waiting for (a session opened ahead of
+	 * need), for the engine to hear of now: wait() hands it back. */
+	bool			 news;
+	char			 news_text[160];
+	/* connect_ahead: a step has had the node, last at used_ms
+	 * (monotonic) as sessions_ahead() saw it. */
+	bool			 used;
+	int64_t			 used_ms;
 };
 
 enum job_kind {
@@ -37,6 +45,7 @@ enum job_kind {
 	JOB_DRAIN,	/* HAProxy: drain, then wait for no sessions */
 	JOB_ENABLE,	/* HAProxy: ready, then wait until it serves */
 	JOB_SFTP,	/* files on the transfer pool (ssh_transfer.c) */
+	JOB_VIM,	/* the VIM's request, then its ready poll */
 };
 
 enum exec_state {
@@ -78,8 +87,12 @@ struct job {
 	bool			 busy;		/* more output may be buffered */
 
 	/* timers and handover */
-	char			*text;		/* a timer's result */
+	char			*text;		/* a timer's result; the VIM's
+						 * last answer */
 	bool			 requested;	/* HAProxy was told */
+	const struct vim_request *vim;		/* the request, its poll */
+	bool			 polling;	/* the request went through */
+	int			 polls;
 
 	/* transfers: a backup runs its command, then fetches its files; a
 	 * restore puts them back, then runs its command */
@@ -87,6 +100,8 @@ struct job {
 	bool			 queued;	/* xfer is the pool's now */
 	bool			 exec_after;	/* the command comes second */
 	FILE			*stdout_copy;	/* backup: the command's output */
+	char			*restore_input;	/* on the node until the
+						 * command has taken it */
 };
 
 /* A channel that kills a process group on a node; freed once closed.
@@ -120,6 +135,7 @@ struct ssh_transport {
 	struct http_prober		*http;
 	struct transfer_pool		*pool;	/* from the first transfer */
 	uint32_t			 ahead;	/* next node to connect ahead */
+	uint32_t			 max_busy; /* most nodes busy at once */
 };
 
 /* ssh_session.c */
@@ -129,7 +145,8 @@ int	session_options_set(struct ssh_transport *, uint32_t node,
 	    ssh_session);
 int	session_authenticate(struct ssh_transport *, ssh_session);
 void	session_want(struct ssh_transport *, uint32_t node);
-/* connect_ahead: start the next handshakes, a few at a time. */
+/* ssh_ahead.c: with connect_ahead, start the next handshakes and close
+ * idle sessions beyond the window (see there). */
 void	sessions_ahead(struct ssh_transport *);
 void	session_advance(struct ssh_transport *, uint32_t node);
 void	session_drop(struct ssh_transport *, uint32_t node, const char *why);
@@ -145,6 +162,9 @@ int	jump_command(const struct ssh_transport *, const struct node *,
 int	hostkey_verify(struct ssh_transport *, uint32_t node, char **err);
 int	hostkey_accept(struct transport *, uint32_t node,
 	    const char *fingerprint, char **err);
+/* The nodes' news as results of no action (id 0); how many. */
+size_t	hostkey_news_collect(struct ssh_transport *,
+	    struct transport_result *, size_t max);
 void	hostkeys_free(struct ssh_transport *);
 
 /* ssh_exec.c */
@@ -155,6 +175,9 @@ char	*shell_quote(const char *s);
 char	*safe_name(const char *s);
 /* A private directory (0700) unless there is one; 0, or -1 with *err. */
 int	mkdir_one(const char *path, char **err);
+/* The step's log, STATE_DIR/output/NODE/STEP[.undo][.N].log. */
+int	step_log_open(struct ssh_transport *, struct job *,
+	    const struct transport_action *, char **err);
 int	exec_start(struct ssh_transport *, struct job *,
 	    const struct transport_action *, char **err);
 void	exec_advance(struct ssh_transport *, struct job *);
@@ -166,11 +189,23 @@ bool	exec_session_lost(struct ssh_transport *, struct job *, bool was_ready,
 void	reapers_advance(struct ssh_transport *);
 void	reapers_drop(struct ssh_transport *, uint32_t node);
 bool	reapers_pending(const struct ssh_transport *);
+/* rm -f the paths on the node, on a channel of its session if it is up:
+ * what a transfer or restore given up left there. */
+void	reaper_remove(struct ssh_transport *, uint32_t node,
+	    const struct strv *paths);
 
 /* ssh_local.c: what the controller does itself */
 int	local_start(struct ssh_transport *, struct job *,
 	    const struct transport_action *, char **err);
 void	local_advance(struct ssh_transport *, struct job *, int64_t now);
+
+/* ssh_vim.c: handover "vim", requests through the prober */
+int	vim_start(struct ssh_transport *, struct job *,
+	    const struct transport_action *, char **err);
+/* The next poll, once its time has come. */
+void	vim_advance(struct ssh_transport *, struct job *, int64_t now);
+void	vim_answer(struct ssh_transport *, struct job *,
+	    const struct http_result *);
 
 /* ssh_transfer.c: files over SFTP. libssh's SFTP blocks, so each
  * transfer runs on one of a few worker threads, on a session of its
@@ -190,6 +225,9 @@ struct transfer {
 						 * the saved output goes */
 	char			*sha256;	/* copy: what dest must be */
 	struct strv		 files;		/* backup: remote paths */
+	/* "ACTION-ID.RANDOM": in the names of its temporaries, so that no
+	 * two attempts share one. */
+	char			*tag;
 	/* The key the node's command session verified: the transfer's
 	 * session must meet the same one. */
 	ssh_key			 host_key;
@@ -198,6 +236,9 @@ struct transfer {
 	bool			 ok;
 	int			 exit_code;
 	char			 message[160];
+	struct strv		 report;	/* lines for the step's log */
+	struct strv		 leftovers;	/* its temporaries the node
+						 * kept (the link was cut) */
 	/* under the pool's lock */
 	bool			 cancelled;
 	int			 fd;		/* its socket; -1: none */
@@ -213,8 +254,13 @@ void	transfer_advance(struct ssh_transport *, struct job *);
  * fails, or waits for a new session (was_ready, once). */
 bool	transfer_session_lost(struct ssh_transport *, struct job *,
 	    bool was_ready, const char *why);
-void	transfer_release(struct ssh_transport *, struct job *);
+/* The job ends or is given up (kill): its transfer stops, its log
+ * closes, what it left on the node is removed. */
+void	transfer_release(struct ssh_transport *, struct job *, bool kill);
 int	transfer_poll_fd(const struct ssh_transport *);
+/* The transfer's temporary for path: PATH.WHAT.TAG; malloc'd. */
+char	*transfer_temp(const struct transfer *, const char *path,
+	    const char *what);
 /* Remove a local tree if there is one; 0, or -1 with *err. */
 int	tree_remove(const char *path, char **err);
 void	transfer_results(struct ssh_transport *);

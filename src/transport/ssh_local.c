@@ -1,7 +1,7 @@
 /*
  * Actions the controller carries out itself, on the same event loop:
- * waits, steps with nothing to run on the node, and the load-balancer
- * handover through HAProxy's admin socket.
+ * waits, steps with nothing to run on the node, the load-balancer
+ * handover through HAProxy's admin socket, and the VIM's (ssh_vim.c).
  */
 #include "config.h"
 
@@ -55,6 +55,8 @@ local_start(struct ssh_transport *t, struct job *j,
 	    a->kind == TRANSPORT_MAINTENANCE_OFF) && handover != NULL) {
 		if (strcmp(handover, "lb") == 0)
 			return handover_start(t, j, a, err);
+		if (strcmp(handover, "vim") == 0)
+			return vim_start(t, j, a, err);
 		if (strcmp(handover, "none") != 0) {
 			*err = xasprintf("handover \"%s\" is not supported by "
 			    "the ssh transport", handover);
@@ -129,6 +131,8 @@ local_advance(struct ssh_transport *t, struct job *j, int64_t now)
 		return;
 	if (j->kind == JOB_TIMER)
 		job_finish(t, j, true, 0, "%s", j->text);
+	else if (j->kind == JOB_VIM)
+		vim_advance(t, j, now);
 	else
 		handover_advance(t, j, now);
 }

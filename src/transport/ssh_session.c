@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,7 +14,6 @@
 #include "ssh_impl.h"
 
 #define DEFAULT_CONNECT_TIMEOUT_MS	15000
-#define AHEAD_HANDSHAKES		4
 
 int
 session_options_set(struct ssh_transport *t, uint32_t node, ssh_session s)
@@ -70,27 +70,6 @@ session_want(struct ssh_transport *t, uint32_t node)
 	session_advance(t, node);
 }
 
-/* Handshakes ahead of need run a few at a time, in inventory order: a
- * step that needs its node now starts its own at once instead of
- * queueing behind every other node's key exchange for the CPU, and the
- * later nodes' sessions still open while the first ones work. */
-void
-sessions_ahead(struct ssh_transport *t)
-{
-	uint32_t count = t->cfg.inventory->count, busy = 0;
-
-	if (!t->cfg.connect_ahead)
-		return;
-	for (uint32_t i = 0; i < count; i++)
-		busy += t->nodes[i].state == SESSION_CONNECTING ||
-		    t->nodes[i].state == SESSION_AUTH;
-	for (; t->ahead < count && busy < AHEAD_HANDSHAKES; t->ahead++)
-		if (t->nodes[t->ahead].state == SESSION_NONE) {
-			session_want(t, t->ahead);
-			busy++;
-		}
-}
-
 /* Fail every action that needs the node's session, then close it. */
 void
 session_drop(struct ssh_transport *t, uint32_t node, const char *why)
@@ -127,18 +106,27 @@ session_fail(struct ssh_transport *t, uint32_t node, const char *what)
 }
 
 /* A refused host key fails the node's commands; an unknown one goes
- * with their results, for the operator to accept. */
+ * with their results, for the operator to accept. Met ahead of need,
+ * either is news at once: the operator hears of it now, not when the
+ * node's batch comes. */
 static void
 session_refuse(struct ssh_transport *t, uint32_t node, const char *why)
 {
-	const struct transport_hostkey *k = &t->nodes[node].unknown;
+	struct ssh_node *sn = &t->nodes[node];
+	bool needed = false;
 
 	/* The jobs that session_drop() fails: those on this session. */
 	for (struct job *j = t->jobs; j != NULL; j = j->next_job)
-		if (j->node == node && !j->done && k->type[0] != '\0' &&
-		    (j->kind == JOB_EXEC || (j->kind == JOB_SFTP &&
-		    !j->queued)))
-			j->result.hostkey = *k;
+		if (j->node == node && !j->done && (j->kind == JOB_EXEC ||
+		    (j->kind == JOB_SFTP && !j->queued))) {
+			needed = true;
+			if (sn->unknown.type[0] != '\0')
+				j->result.hostkey = sn->unknown;
+		}
+	if (!needed) {
+		sn->news = true;
+		snprintf(sn->news_text, sizeof sn->news_text, "%s", why);
+	}
 	session_drop(t, node, why);
 }
 

@@ -185,17 +185,17 @@ conn_close(struct ssh_transport *t, struct sftp_conn *c)
 		ssh_disconnect(c->session);
 		ssh_free(c->session);
 	}
+	strv_free(&c->unowned);
 }
 
 /* --- writing a file to the node ------------------------------------------ */
 
-/* mv -f on the node: rename(2), atomic; its exit status. */
+/* A command on the transfer's session; its exit status, -1 if none. */
 static int
-remote_mv(struct sftp_conn *c, const char *tmp, const char *dest)
+remote_run(struct sftp_conn *c, const char *cmd)
 {
 	ssh_channel ch = ssh_channel_new(c->session);
-	char *qt = shell_quote(tmp), *qd = shell_quote(dest), buf[256];
-	char *cmd = xasprintf("mv -f -- %s %s", qt, qd);
+	char buf[256];
 	int status = -1;
 
 	if (ch != NULL && ssh_channel_open_session(ch) == SSH_OK &&
@@ -208,10 +208,82 @@ remote_mv(struct sftp_conn *c, const char *tmp, const char *dest)
 	}
 	if (ch != NULL)
 		ssh_channel_free(ch);
+	return status;
+}
+
+/* mv -f on the node: rename(2), atomic; its exit status. */
+static int
+remote_mv(struct sftp_conn *c, const char *tmp, const char *dest)
+{
+	char *qt = shell_quote(tmp), *qd = shell_quote(dest);
+	char *cmd = xasprintf("mv -f -- %s %s", qt, qd);
+	int status = remote_run(c, cmd);
+
 	free(cmd);
 	free(qt);
 	free(qd);
 	return status;
+}
+
+int
+sftp_owner_set(struct sftp_conn *c, const char *path, const char *shown,
+    const struct owner *o, bool link)
+{
+	char *q, *cmd, *note;
+	bool set;
+
+	if (link) {
+		/* SFTP's setstat follows links: chown -h does not. */
+		q = shell_quote(path);
+		cmd = xasprintf("chown -h %lu:%lu -- %s", (unsigned long)o->uid,
+		    (unsigned long)o->gid, q);
+		set = remote_run(c, cmd) == 0;
+		free(cmd);
+		free(q);
+	} else
+		set = sftp_chown(c->sftp, path, o->uid, o->gid) == 0;
+	if (set)
+		return 0;
+	if (!ssh_is_connected(c->session)) {
+		sftp_fail(c, "cannot set the owner of", shown);
+		return -1;
+	}
+	note = xasprintf("owner not set on %s (uid %lu, gid %lu): %s", shown,
+	    (unsigned long)o->uid, (unsigned long)o->gid, link ?
+	    "chown -h failed on the node" : sftp_error_text(c));
+	strv_push(&c->x->report, note);
+	strv_push(&c->unowned, shown);
+	free(note);
+	return 0;
+}
+
+void
+sftp_temp_drop(struct sftp_conn *c, const char *tmp)
+{
+	if (!ssh_is_connected(c->session) || sftp_unlink(c->sftp, tmp) != 0)
+		strv_push(&c->x->leftovers, tmp);
+}
+
+void
+names_append(char *buf, size_t size, const struct strv *names)
+{
+	size_t len = strlen(buf);
+	const char *more = " (see the log)";
+
+	for (size_t i = 0; i < names->count; i++) {
+		const char *sep = i > 0 ? ", " : "";
+
+		/* This one, and room left for ", ..." and the rest. */
+		if (len + strlen(sep) + strlen(names->items[i]) + 5 +
+		    strlen(more) >= size) {
+			snprintf(buf + len, size - len, "%s...", sep);
+			len = strlen(buf);
+			break;
+		}
+		snprintf(buf + len, size - len, "%s%s", sep, names->items[i]);
+		len = strlen(buf);
+	}
+	snprintf(buf + len, size - len, "%s", more);
 }
 
 int
@@ -302,15 +374,18 @@ upload(struct sftp_conn *c, const char *local, sftp_file f, const char *tmp)
 
 int
 sftp_put_verified(struct sftp_conn *c, const char *local, const char *remote,
-    mode_t mode, const char *sha256)
+    mode_t mode, const struct owner *owner, const char *sha256)
 {
-	char *tmp = xasprintf("%s" TMP_SUFFIX, remote), sum[65];
+	char *tmp = transfer_temp(c->x, remote, TMP_SUFFIX), sum[65];
 	sftp_file f;
 	int rc = -1;
 
 	if ((f = sftp_open(c->sftp, tmp, O_WRONLY | O_CREAT | O_TRUNC,
 	    mode & 07777)) == NULL) {
 		sftp_fail(c, "cannot create", tmp);
+		/* Cut off, it may have been made all the same. */
+		if (!ssh_is_connected(c->session))
+			strv_push(&c->x->leftovers, tmp);
 		free(tmp);
 		return -1;
 	}
@@ -322,6 +397,10 @@ sftp_put_verified(struct sftp_conn *c, const char *local, const char *remote,
 		sftp_fail(c, "cannot write", tmp);
 		goto out;
 	}
+	/* The owner first: chown may clear set-id bits the mode has. */
+	if (owner != NULL && sftp_owner_set(c, tmp, remote, owner, false) ==
+	    -1)
+		goto out;
 	/* The node's umask applied at creation. */
 	if (sftp_chmod(c->sftp, tmp, mode & 07777) != 0) {
 		sftp_fail(c, "cannot set the mode of", tmp);
@@ -339,8 +418,8 @@ sftp_put_verified(struct sftp_conn *c, const char *local, const char *remote,
 		goto out;
 	rc = 0;
 out:
-	if (rc == -1 && ssh_is_connected(c->session))
-		sftp_unlink(c->sftp, tmp);
+	if (rc == -1)
+		sftp_temp_drop(c, tmp);
 	free(tmp);
 	return rc;
 }
@@ -357,8 +436,8 @@ copy_run(struct sftp_conn *c)
 		transfer_failed(x, 1, "%s: %s", x->local, strerror(errno));
 		return -1;
 	}
-	if (sftp_put_verified(c, x->local, x->remote, st.st_mode, x->sha256) ==
-	    -1)
+	if (sftp_put_verified(c, x->local, x->remote, st.st_mode, NULL,
+	    x->sha256) == -1)
 		return -1;
 	snprintf(x->message, sizeof x->message, "copied to %s:%s, sha256 "
 	    "checked on the node", c->node, x->remote);

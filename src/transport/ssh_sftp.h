@@ -13,10 +13,11 @@
 /* What names the files of a backup inside its item directory. */
 #define BACKUP_FILES	"files"		/* the node's paths under it */
 #define BACKUP_OUTPUT	"output"	/* the command's stdout */
-#define BACKUP_ENTRIES	"ENTRIES"	/* type, mode, path, link target */
+#define BACKUP_ENTRIES	"ENTRIES"	/* type, mode, owner, path, target */
 #define BACKUP_MANIFEST	"MANIFEST.sha256"
-/* Beside a file being written on the node, renamed over it when whole. */
-#define TMP_SUFFIX	".escalator-tmp"
+/* Beside a file being written on the node, renamed over it when whole:
+ * PATH.escalator-tmp.TAG (transfer_temp). */
+#define TMP_SUFFIX	"escalator-tmp"
 #define CHUNK		32768
 
 struct sftp_conn {
@@ -24,6 +25,13 @@ struct sftp_conn {
 	const char	*node;		/* its name, for messages */
 	ssh_session	 session;
 	sftp_session	 sftp;
+	struct strv	 unowned;	/* restore: owners not set */
+};
+
+/* A node's numeric owner of a file. */
+struct owner {
+	uid_t	uid;
+	gid_t	gid;
 };
 
 /* What went wrong on the connection, for messages. */
@@ -39,11 +47,23 @@ EVP_MD_CTX *sha256_new(void);
  * that: then mv on the node does it). 0, or -1 with the transfer
  * failed. */
 int	sftp_replace(struct sftp_conn *, const char *tmp, const char *dest);
-/* Write local to remote atomically (remote.tmp, then a rename), with
- * mode; the copy on the node is read back and must hash to sha256.
- * 0, or -1 with the transfer failed. */
+/* Write local to remote atomically (its temporary, then a rename),
+ * with mode and, unless NULL, owner; the copy on the node is read back
+ * and must hash to sha256. 0, or -1 with the transfer failed. */
 int	sftp_put_verified(struct sftp_conn *, const char *local,
-	    const char *remote, mode_t mode, const char *sha256);
+	    const char *remote, mode_t mode, const struct owner *,
+	    const char *sha256);
+/* Set path's owner (a link's own with link), shown as shown. Where the
+ * node refuses (only root may give a file away), that is noted in the
+ * report and unowned and the transfer goes on: -1 only when the
+ * connection is gone, the transfer failed. */
+int	sftp_owner_set(struct sftp_conn *, const char *path, const char *shown,
+	    const struct owner *, bool link);
+/* A temporary given up: removed, or left for the engine to remove
+ * when the connection is gone. */
+void	sftp_temp_drop(struct sftp_conn *, const char *tmp);
+/* names after what is in buf, as many as fit, then "(see the log)". */
+void	names_append(char *buf, size_t size, const struct strv *names);
 
 /* Local files: sha256 (-1 with errno), fsync by path. */
 int	file_sha256(const char *path, char out[65]);

@@ -3,10 +3,12 @@
  * STATE_DIR/backup/NODE/ITEM: each path under files/ as on the node,
  * directories recursively, symbolic links as links. Local copies are
  * private (files 0600, directories 0700: backups hold secrets); the
- * node's types and modes are in ENTRIES, and MANIFEST.sha256, in
- * sha256sum's format, covers every file, the command's output and
- * ENTRIES, so that a restore can tell a backup that changed. It is all
- * written into ITEM.partial and renamed: a backup is whole or absent.
+ * node's types, modes and owners are in ENTRIES, and MANIFEST.sha256,
+ * in sha256sum's format, covers every file, the command's output and
+ * ENTRIES, so that a restore can tell a backup that changed. Sockets,
+ * pipes and devices are runtime objects: ENTRIES and the step's log
+ * name them, skipped. It is all written into ITEM.partial.TAG and
+ * renamed: a backup is whole or absent.
  */
 #include "config.h"
 
@@ -24,10 +26,11 @@
 
 struct backup {
 	struct sftp_conn	*c;
-	char			*dir;		/* ITEM.partial */
+	char			*dir;		/* ITEM.partial.TAG */
 	FILE			*entries;
 	FILE			*manifest;
-	size_t			 nfiles, ndirs, nlinks, nother;
+	size_t			 nfiles, ndirs, nlinks;
+	struct strv		 skipped;	/* sockets, pipes, devices */
 };
 
 static int	fetch(struct backup *, const char *path, sftp_attributes);
@@ -51,7 +54,6 @@ local_failed(struct backup *b, const char *path)
 	return -1;
 }
 
-/* The local directories above path, made private. */
 /* A directory of the backup, made or already there as a directory: a
  * link the backup itself holds (a node's "current -> rel/42") must not
  * lead later files out of the backup directory. */
@@ -138,9 +140,18 @@ fetch_file(struct backup *b, const char *path, const char *local)
 	return rc;
 }
 
+/* The start of its ENTRIES line: type, mode, owner. */
+static void
+entry_add(struct backup *b, char type, sftp_attributes a)
+{
+	fprintf(b->entries, "%c\t%04o\t%lu:%lu\t", type,
+	    (unsigned)(a->permissions & 07777), (unsigned long)a->uid,
+	    (unsigned long)a->gid);
+}
+
 static int
 fetch_link(struct backup *b, const char *path, const char *local,
-    unsigned mode)
+    sftp_attributes a)
 {
 	char *target = sftp_readlink(b->c->sftp, path);
 	int rc = 0;
@@ -156,7 +167,8 @@ fetch_link(struct backup *b, const char *path, const char *local,
 	} else if (symlink(target, local) == -1)
 		rc = local_failed(b, local);
 	else {
-		fprintf(b->entries, "l\t%04o\t%s\t%s\n", mode, path, target);
+		entry_add(b, 'l', a);
+		fprintf(b->entries, "%s\t%s\n", path, target);
 		b->nlinks++;
 	}
 	ssh_string_free_char(target);
@@ -195,46 +207,87 @@ fetch_dir(struct backup *b, const char *path, const char *local)
 	return rc;
 }
 
+/* A socket, pipe or device: a runtime object, nothing to restore. It
+ * is skipped, not silently. */
+static void
+skip_special(struct backup *b, const char *path, sftp_attributes a)
+{
+	static const struct {
+		unsigned	 fmt;
+		char		 type;
+		const char	*what;
+	} kinds[] = {
+		{ SSH_S_IFSOCK, 's', "a socket" },
+		{ SSH_S_IFIFO, 'p', "a named pipe" },
+		{ SSH_S_IFCHR, 'c', "a character device" },
+		{ SSH_S_IFBLK, 'b', "a block device" },
+	};
+	char type = '?', *note;
+	const char *what = "of an unknown type";
+
+	for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+		if ((a->permissions & SSH_S_IFMT) == kinds[i].fmt) {
+			type = kinds[i].type;
+			what = kinds[i].what;
+		}
+	entry_add(b, type, a);
+	fprintf(b->entries, "%s\n", path);
+	note = xasprintf("skipped %s, %s: not backed up", path, what);
+	strv_push(&b->c->x->report, note);
+	strv_push(&b->skipped, path);
+	free(note);
+}
+
+/* Each path, given or found in a directory, is checked here: a name
+ * on the node must not lead out of the backup directory. */
+static bool
+path_ok(struct backup *b, const char *path)
+{
+	if (backup_path_valid(path))
+		return true;
+	transfer_failed(b->c->x, 1, "%s: \"%s\": not an absolute path "
+	    "without . or .. or special characters: not backed up",
+	    b->c->node, path);
+	return false;
+}
+
 static int
 fetch(struct backup *b, const char *path, sftp_attributes a)
 {
-	unsigned mode = a->permissions & 07777;
 	char *local;
 	int rc = 0;
 
-	if (!backup_path_valid(path)) {
-		transfer_failed(b->c->x, 1, "%s: \"%s\": not an absolute path "
-		    "without . or .. or special characters: not backed up",
-		    b->c->node, path);
+	if (!path_ok(b, path))
 		return -1;
-	}
 	local = local_of(b, path);
 	switch (a->type) {
 	case SSH_FILEXFER_TYPE_DIRECTORY:
-		fprintf(b->entries, "d\t%04o\t%s\n", mode, path);
+		entry_add(b, 'd', a);
+		fprintf(b->entries, "%s\n", path);
 		b->ndirs++;
 		rc = fetch_dir(b, path, local);
 		break;
 	case SSH_FILEXFER_TYPE_SYMLINK:
-		rc = fetch_link(b, path, local, mode);
+		rc = fetch_link(b, path, local, a);
 		break;
 	case SSH_FILEXFER_TYPE_REGULAR:
-		fprintf(b->entries, "f\t%04o\t%s\n", mode, path);
+		entry_add(b, 'f', a);
+		fprintf(b->entries, "%s\n", path);
 		rc = fetch_file(b, path, local);
 		break;
-	default:	/* sockets, devices, pipes: nothing to restore */
-		b->nother++;
+	default:
+		skip_special(b, path, a);
 		break;
 	}
 	free(local);
 	return rc;
 }
 
-/* The local file's sha256 into the manifest as rel. */
+/* The local file's sha256 into the manifest as rel, and into sum. */
 static int
-manifest_hash(struct backup *b, const char *rel)
+manifest_hash(struct backup *b, const char *rel, char sum[65])
 {
-	char *path = xasprintf("%s/%s", b->dir, rel), sum[65];
+	char *path = xasprintf("%s/%s", b->dir, rel);
 	int rc = file_sha256(path, sum);
 
 	if (rc == -1)
@@ -284,13 +337,14 @@ dir_sync(const char *path, const struct stat *st, int flag, struct FTW *f)
 	return flag == FTW_DP ? fsync_path(path) : 0;
 }
 
-/* ITEM.partial becomes ITEM, every directory of it on disk first (its
- * files are already); an older ITEM goes once the new one is in place. */
+/* ITEM.partial.TAG becomes ITEM, every directory of it on disk first
+ * (its files are already); an older ITEM goes once the new one is in
+ * place. */
 static int
 backup_commit(struct backup *b)
 {
 	struct transfer *x = b->c->x;
-	char *old = xasprintf("%s.old", x->local), *err = NULL;
+	char *old = transfer_temp(x, x->local, "old"), *err = NULL;
 	char *parent = xstrdup(x->local), *slash = strrchr(parent, '/');
 	int rc = -1;
 
@@ -324,11 +378,9 @@ backup_fetch_all(struct backup *b)
 	for (size_t i = 0; rc == 0 && i < c->x->files.count; i++) {
 		const char *path = c->x->files.items[i];
 
-		if (!backup_path_valid(path)) {
-			transfer_failed(c->x, 1, "%s: \"%s\": not an absolute "
-			    "path without . or ..", c->node, path);
+		/* Before its parents are made here. */
+		if (!path_ok(b, path))
 			return -1;
-		}
 		if ((a = sftp_lstat(c->sftp, path)) == NULL) {
 			sftp_fail(c, "cannot back up", path);
 			return -1;
@@ -341,12 +393,58 @@ backup_fetch_all(struct backup *b)
 	return rc;
 }
 
+/* What was saved, never what it holds: its size and sha256, in the
+ * result line (short) and the step's log (whole). */
+static int
+output_saved(struct backup *b, char *said, size_t size)
+{
+	char *path = xasprintf("%s/" BACKUP_OUTPUT, b->dir), sum[65], *note;
+	struct stat st;
+	int rc = -1;
+
+	if (stat(path, &st) == -1)
+		local_failed(b, path);
+	else if ((rc = manifest_hash(b, BACKUP_OUTPUT, sum)) == 0) {
+		snprintf(said, size, "the command's output (%lld bytes, sha256 "
+		    "%.12s...)", (long long)st.st_size, sum);
+		note = xasprintf("the command's output: %lld bytes, sha256 "
+		    "%s, saved as %s/" BACKUP_OUTPUT, (long long)st.st_size,
+		    sum, b->c->x->local);
+		strv_push(&b->c->x->report, note);
+		free(note);
+	}
+	free(path);
+	return rc;
+}
+
+static void
+backup_said(struct backup *b, const char *output)
+{
+	struct transfer *x = b->c->x;
+	int n;
+
+	if (x->files.count == 0)
+		n = snprintf(x->message, sizeof x->message, "backed up %s; "
+		    "manifest written", output);
+	else
+		n = snprintf(x->message, sizeof x->message, "backed up: %zu "
+		    "files, %zu directories, %zu links%s%s", b->nfiles,
+		    b->ndirs, b->nlinks, *output != '\0' ? ", " : "", output);
+	/* Their names are in the log: paths do not fit here. */
+	if (b->skipped.count > 0 && n > 0 && (size_t)n < sizeof x->message)
+		snprintf(x->message + n, sizeof x->message - (size_t)n,
+		    "; skipped %zu socket, pipe or device file%s (see the "
+		    "log)", b->skipped.count, b->skipped.count > 1 ? "s" : "");
+}
+
 int
 sftp_backup(struct sftp_conn *c)
 {
 	struct transfer *x = c->x;
-	struct backup b = { .c = c, .dir = xasprintf("%s.partial", x->local) };
-	char *output = xasprintf("%s/" BACKUP_OUTPUT, b.dir);
+	struct backup b = { .c = c,
+	    .dir = transfer_temp(x, x->local, "partial") };
+	char *output = xasprintf("%s/" BACKUP_OUTPUT, b.dir), sum[65],
+	    said[96] = "", *err = NULL;
 	bool has_output = access(output, F_OK) == 0;
 	int rc = -1;
 
@@ -357,22 +455,19 @@ sftp_backup(struct sftp_conn *c)
 		rc = private_close(&b, b.entries, BACKUP_ENTRIES, rc);
 	}
 	if (rc == 0 && has_output)
-		rc = manifest_hash(&b, BACKUP_OUTPUT);
+		rc = output_saved(&b, said, sizeof said);
 	if (rc == 0)
-		rc = manifest_hash(&b, BACKUP_ENTRIES);
+		rc = manifest_hash(&b, BACKUP_ENTRIES, sum);
 	rc = private_close(&b, b.manifest, BACKUP_MANIFEST, rc);
 	if (rc == 0)
 		rc = backup_commit(&b);
-	if (rc == 0 && x->files.count == 0)
-		snprintf(x->message, sizeof x->message, "backed up the "
-		    "command's output; manifest written");
-	else if (rc == 0)
-		snprintf(x->message, sizeof x->message, "backed up: %zu files, "
-		    "%zu directories, %zu links%s%s; manifest written",
-		    b.nfiles, b.ndirs, b.nlinks, has_output ?
-		    ", the command's output" : "", b.nother > 0 ?
-		    " (special files skipped)" : "");
+	if (rc == 0)
+		backup_said(&b, said);
 out:
+	/* Half a backup is no backup, and it may hold secrets. */
+	if (rc == -1 && tree_remove(b.dir, &err) == -1)
+		free(err);
+	strv_free(&b.skipped);
 	free(b.dir);
 	free(output);
 	return rc;

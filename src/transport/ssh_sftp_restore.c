@@ -5,13 +5,16 @@
  * nothing written. Then directories are made where missing, each file
  * is written beside its place, checked and renamed over it, links are
  * made the same way, and directories get their modes last (a
- * read-only one would refuse its own files otherwise). Files made on
- * the node since the backup are left alone.
+ * read-only one would refuse its own files otherwise). Each gets its
+ * owner back where the node lets the SSH user set it; where not, the
+ * restore goes on and says so. Files made on the node since the backup
+ * are left alone; sockets, pipes and devices were never saved.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,9 +24,14 @@
 #include "escalator/util.h"
 #include "ssh_sftp.h"
 
+/* What ENTRIES may hold: a directory, file or link to put back; a
+ * socket, pipe, device or unknown type skipped by the backup. */
+#define ENTRY_TYPES	"dflspcb?"
+
 struct entry {
-	char		 type;		/* d, f, l */
+	char		 type;		/* one of ENTRY_TYPES */
 	unsigned	 mode;
+	struct owner	 owner;
 	char		*path;		/* on the node */
 	char		*target;	/* l */
 	const char	*sha256;	/* f: from the manifest */
@@ -161,18 +169,40 @@ manifest_check(struct restore_plan *p, const char *dir, char **why)
 	return rc;
 }
 
+/* "UID:GID", numbers and nothing else. */
+static bool
+owner_parse(const char *s, struct owner *o)
+{
+	unsigned long uid, gid;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	uid = strtoul(s, &end, 10);
+	if (*end != ':' || end[1] < '0' || end[1] > '9')
+		return false;
+	gid = strtoul(end + 1, &end, 10);
+	if (*end != '\0' || uid > UINT32_MAX || gid > UINT32_MAX)
+		return false;
+	o->uid = (uid_t)uid;
+	o->gid = (gid_t)gid;
+	return true;
+}
+
 static int
 entry_parse(struct restore_plan *p, const char *dir, char *line, char **why)
 {
 	struct entry e = { .type = line[0] };
-	char *mode, *rel, *local, link[4096], *save = NULL;
+	char *mode, *owner, *rel, *local, link[4096], *save = NULL;
 	ssize_t n;
 
-	if (strlen(line) < 2 || line[1] != '\t' || strchr("dfl",
+	if (strlen(line) < 2 || line[1] != '\t' || strchr(ENTRY_TYPES,
 	    line[0]) == NULL || (mode = strtok_r(line + 2, "\t", &save)) ==
-	    NULL || (e.path = strtok_r(NULL, "\t", &save)) == NULL ||
-	    !backup_path_valid(e.path) || ((e.target = strtok_r(NULL, "\t",
-	    &save)) == NULL) != (e.type != 'l')) {
+	    NULL || (owner = strtok_r(NULL, "\t", &save)) == NULL ||
+	    !owner_parse(owner, &e.owner) || (e.path = strtok_r(NULL, "\t",
+	    &save)) == NULL || !backup_path_valid(e.path) ||
+	    ((e.target = strtok_r(NULL, "\t", &save)) == NULL) !=
+	    (e.type != 'l')) {
 		*why = xstrdup("a malformed line in " BACKUP_ENTRIES);
 		return -1;
 	}
@@ -265,61 +295,99 @@ dir_make(struct sftp_conn *c, const struct entry *e)
 static int
 link_make(struct sftp_conn *c, const struct entry *e)
 {
-	char *tmp = xasprintf("%s" TMP_SUFFIX, e->path);
-	int rc = 0;
+	char *tmp = transfer_temp(c->x, e->path, TMP_SUFFIX);
+	int rc = -1;
 
-	sftp_unlink(c->sftp, tmp);	/* a failed attempt's, if any */
-	if (sftp_symlink(c->sftp, e->target, tmp) != 0) {
+	if (sftp_symlink(c->sftp, e->target, tmp) != 0)
 		sftp_fail(c, "cannot make the link", tmp);
-		rc = -1;
-	} else if (sftp_replace(c, tmp, e->path) == -1) {
-		sftp_unlink(c->sftp, tmp);
-		rc = -1;
-	}
+	else if (sftp_owner_set(c, tmp, e->path, &e->owner, true) == 0 &&
+	    sftp_replace(c, tmp, e->path) == 0)
+		rc = 0;
+	else
+		sftp_temp_drop(c, tmp);
 	free(tmp);
 	return rc;
+}
+
+/* Owners, then modes, deepest first: a read-only directory would
+ * refuse its own files otherwise. */
+static int
+dirs_finish(struct sftp_conn *c, const struct restore_plan *p)
+{
+	for (size_t i = p->nentries; i-- > 0;) {
+		const struct entry *e = &p->entries[i];
+
+		if (e->type != 'd')
+			continue;
+		if (sftp_owner_set(c, e->path, e->path, &e->owner, false) ==
+		    -1)
+			return -1;
+		if (sftp_chmod(c->sftp, e->path, e->mode) != 0) {
+			sftp_fail(c, "cannot set the mode of", e->path);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void
+restore_said(struct sftp_conn *c, const struct restore_plan *p,
+    const size_t count[3])
+{
+	struct transfer *x = c->x;
+	int n;
+
+	if (p->nentries == 0)
+		n = snprintf(x->message, sizeof x->message, "restored from "
+		    "the command's saved output");
+	else
+		n = snprintf(x->message, sizeof x->message, "restored: %zu "
+		    "files, %zu directories, %zu links", count[0], count[1],
+		    count[2]);
+	if (c->unowned.count > 0 && n > 0 && (size_t)n < sizeof x->message) {
+		snprintf(x->message + n, sizeof x->message - (size_t)n,
+		    "; owner not set on %zu: ", c->unowned.count);
+		names_append(x->message, sizeof x->message, &c->unowned);
+	}
 }
 
 int
 restore_apply(struct sftp_conn *c, const struct restore_plan *p)
 {
 	struct transfer *x = c->x;
-	size_t files = 0, dirs = 0, links = 0;
+	size_t count[3] = { 0 };	/* files, directories, links */
 	int rc = 0;
 
 	for (size_t i = 0; i < p->nentries && rc == 0; i++) {
 		const struct entry *e = &p->entries[i];
 		char *local = xasprintf("%s/" BACKUP_FILES "%s", x->local,
-		    e->path);
+		    e->path), *note;
 
 		if (e->type == 'd' && (rc = dir_make(c, e)) == 0)
-			dirs++;
+			count[1]++;
 		else if (e->type == 'f' && (rc = sftp_put_verified(c, local,
-		    e->path, e->mode, e->sha256)) == 0)
-			files++;
+		    e->path, e->mode, &e->owner, e->sha256)) == 0)
+			count[0]++;
 		else if (e->type == 'l' && (rc = link_make(c, e)) == 0)
-			links++;
+			count[2]++;
+		else if (strchr("dfl", e->type) == NULL) {
+			note = xasprintf("not restored: %s, skipped by the "
+			    "backup (not a file, directory or link)", e->path);
+			strv_push(&x->report, note);
+			free(note);
+		}
 		free(local);
 	}
-	for (size_t i = p->nentries; i-- > 0 && rc == 0;)
-		if (p->entries[i].type == 'd' && sftp_chmod(c->sftp,
-		    p->entries[i].path, p->entries[i].mode) != 0) {
-			sftp_fail(c, "cannot set the mode of",
-			    p->entries[i].path);
-			rc = -1;
-		}
+	if (rc == 0)
+		rc = dirs_finish(c, p);
 	if (rc == 0 && x->remote != NULL) {
 		char *output = xasprintf("%s/" BACKUP_OUTPUT, x->local);
 
-		rc = sftp_put_verified(c, output, x->remote, 0600,
+		rc = sftp_put_verified(c, output, x->remote, 0600, NULL,
 		    p->output_sha256);
 		free(output);
 	}
-	if (rc == 0 && p->nentries == 0)
-		snprintf(x->message, sizeof x->message, "restored from the "
-		    "command's saved output");
-	else if (rc == 0)
-		snprintf(x->message, sizeof x->message, "restored: %zu files, "
-		    "%zu directories, %zu links", files, dirs, links);
+	if (rc == 0)
+		restore_said(c, p, count);
 	return rc;
 }

@@ -6,10 +6,13 @@
  * goes on a list and a byte down a pipe that wait() polls with
  * everything else. A transfer starts only once its node's command
  * session is up: its host key is then verified, and the transfer's
- * session must meet the very same key.
+ * session must meet the very same key. Every temporary a transfer
+ * makes, here or on the node, carries its tag (action id and a random
+ * part): a transfer given up removes its own, never a newer attempt's.
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -45,6 +48,23 @@ struct transfer_pool {
 
 /* --- the pool ------------------------------------------------------------ */
 
+char *
+transfer_temp(const struct transfer *x, const char *path, const char *what)
+{
+	return xasprintf("%s.%s.%s", path, what, x->tag);
+}
+
+/* What the transfer left on the node goes, through the node's own
+ * session; a restore's input too when no job will run its command. */
+static void
+leftovers_remove(struct ssh_transport *t, struct transfer *x, bool abandoned)
+{
+	if (abandoned && x->op == TRANSFER_RESTORE && x->ok &&
+	    x->remote != NULL)
+		strv_push(&x->leftovers, x->remote);
+	reaper_remove(t, x->node, &x->leftovers);
+}
+
 static void
 transfer_free(struct transfer *x)
 {
@@ -53,7 +73,10 @@ transfer_free(struct transfer *x)
 	free(x->local);
 	free(x->remote);
 	free(x->sha256);
+	free(x->tag);
 	strv_free(&x->files);
+	strv_free(&x->report);
+	strv_free(&x->leftovers);
 	ssh_key_free(x->host_key);
 	free(x);
 }
@@ -158,6 +181,7 @@ transfer_pool_free(struct ssh_transport *t)
 	}
 	while ((x = p->done) != NULL) {
 		p->done = x->next;
+		leftovers_remove(t, x, true);
 		transfer_free(x);
 	}
 	close(p->pipe[0]);
@@ -207,12 +231,33 @@ job_of(struct ssh_transport *t, const struct transfer *x)
 	return NULL;
 }
 
+/* What the transfer did, in the step's log: a backup's command has
+ * closed it already, it is added to. */
+static void
+log_report(struct job *j, const struct transfer *x)
+{
+	FILE *f = j->log;
+
+	if (f == NULL && j->log_path != NULL)
+		f = fopen(j->log_path, "ae");
+	if (f == NULL)
+		return;
+	for (size_t i = 0; i < x->report.count; i++)
+		fprintf(f, "%s\n", x->report.items[i]);
+	fprintf(f, "%s\n", x->message);
+	if (f != j->log)
+		fclose(f);
+	else
+		fflush(f);
+}
+
 /* A restore's files are back: now its command, if it has one. */
 static void
 transfer_finished(struct ssh_transport *t, struct job *j, struct transfer *x)
 {
 	j->xfer = NULL;
 	j->queued = false;
+	log_report(j, x);
 	if (!x->ok) {
 		job_finish(t, j, false, x->exit_code, "%s", x->message);
 		exec_stop(t, j, false);
@@ -220,6 +265,9 @@ transfer_finished(struct ssh_transport *t, struct job *j, struct transfer *x)
 		/* The result line, unless the command prints one. */
 		snprintf(j->tail[0].last, sizeof j->tail[0].last, "%s",
 		    x->message);
+		/* On the node now, until its command takes it. */
+		j->restore_input = x->remote;
+		x->remote = NULL;
 		j->kind = JOB_EXEC;
 		j->st = EXEC_SESSION;
 		session_want(t, j->node);
@@ -233,6 +281,7 @@ transfer_results(struct ssh_transport *t)
 	struct transfer *done, *x;
 	char buf[64];
 	struct job *j;
+	bool abandoned;
 
 	if (t->pool == NULL)
 		return;
@@ -245,10 +294,13 @@ transfer_results(struct ssh_transport *t)
 	while ((x = done) != NULL) {
 		done = x->next;
 		/* No job: it was cancelled or timed out meanwhile. */
-		if ((j = job_of(t, x)) != NULL && !j->done)
+		j = job_of(t, x);
+		abandoned = j == NULL || j->done;
+		if (!abandoned)
 			transfer_finished(t, j, x);
 		else if (j != NULL)
 			j->xfer = NULL;
+		leftovers_remove(t, x, abandoned);
 		transfer_free(x);
 	}
 }
@@ -274,7 +326,7 @@ queue(struct ssh_transport *t, struct job *j)
 static bool
 stdout_close(struct ssh_transport *t, struct job *j)
 {
-	bool ok = fflush(j->stdout_copy) == 0 &&
+	bool ok = fflush(j->stdout_copy) == 0 && !ferror(j->stdout_copy) &&
 	    fsync(fileno(j->stdout_copy)) == 0;
 	int error = errno;
 
@@ -331,18 +383,58 @@ transfer_session_lost(struct ssh_transport *t, struct job *j, bool was_ready,
 	return false;
 }
 
+/* A backup's directory in the making, with whatever it holds. */
+static void
+partial_remove(const struct transfer *x)
+{
+	char *partial, *err = NULL;
+
+	if (x->op != TRANSFER_BACKUP || x->local == NULL)
+		return;
+	partial = transfer_temp(x, x->local, "partial");
+	if (tree_remove(partial, &err) == -1)
+		free(err);	/* the next backup of the item tries again */
+	free(partial);
+}
+
+/* The restore's input on the node: its command removes it first thing;
+ * if the command never ran, or was given up, it goes now. A command
+ * on its way when the controller leaves is left to take it. */
+static void
+input_remove(struct ssh_transport *t, struct job *j, bool kill)
+{
+	struct strv one = { 0 };
+
+	if (j->restore_input == NULL)
+		return;
+	if (kill || j->done || j->kind != JOB_EXEC || j->st < EXEC_REQUEST) {
+		strv_push(&one, j->restore_input);
+		reaper_remove(t, j->node, &one);
+		strv_free(&one);
+	}
+	free(j->restore_input);
+	j->restore_input = NULL;
+}
+
 void
-transfer_release(struct ssh_transport *t, struct job *j)
+transfer_release(struct ssh_transport *t, struct job *j, bool kill)
 {
 	struct transfer *x = j->xfer;
 
 	if (j->stdout_copy != NULL)
 		fclose(j->stdout_copy);
 	j->stdout_copy = NULL;
+	/* A transfer's step has its log open between its parts. */
+	if (j->log != NULL)
+		fclose(j->log);
+	j->log = NULL;
+	input_remove(t, j, kill);
 	if (x == NULL)
 		return;
 	j->xfer = NULL;
 	if (!j->queued) {
+		/* Never on the pool: a backup's output is all it made. */
+		partial_remove(x);
 		transfer_free(x);
 		return;
 	}
@@ -397,8 +489,79 @@ item_dir(struct ssh_transport *t, const struct job *j, const char *item,
 	return dir;
 }
 
-/* The backup is fetched into ITEM.partial, renamed when complete; the
- * command's output, if any, is its first file. */
+/* Whether a transfer not yet finished has this tag. */
+static bool
+tag_live(struct ssh_transport *t, const char *tag)
+{
+	struct transfer_pool *p = t->pool;
+	bool live = false;
+
+	for (struct job *j = t->jobs; j != NULL && !live; j = j->next_job)
+		live = j->xfer != NULL && strcmp(j->xfer->tag, tag) == 0;
+	pthread_mutex_lock(&p->lock);
+	for (struct transfer *x = p->queue; x != NULL && !live; x = x->next)
+		live = strcmp(x->tag, tag) == 0;
+	for (struct transfer *x = p->running; x != NULL && !live; x = x->next)
+		live = strcmp(x->tag, tag) == 0;
+	pthread_mutex_unlock(&p->lock);
+	return live;
+}
+
+/* The tag of ITEM.partial.TAG or ITEM.old.TAG, NULL for anything else
+ * (another item's backup, whatever its name). */
+static const char *
+temp_tag(const char *name, const char *item)
+{
+	size_t n = strlen(item), id;
+	const char *tag;
+
+	if (strncmp(name, item, n) != 0)
+		return NULL;
+	if (strncmp(name + n, ".partial.", 9) == 0)
+		tag = name + n + 9;
+	else if (strncmp(name + n, ".old.", 5) == 0)
+		tag = name + n + 5;
+	else
+		return NULL;
+	id = strspn(tag, "0123456789");
+	if (id == 0 || tag[id] != '.' || strlen(tag + id + 1) != 8 ||
+	    strspn(tag + id + 1, "0123456789abcdef") != 8)
+		return NULL;
+	return tag;
+}
+
+/* An item's temporaries that no live transfer owns: a crash's, or one
+ * that could not be removed. They may hold secrets. */
+static void
+stale_remove(struct ssh_transport *t, const char *item_path)
+{
+	char *dir = xstrdup(item_path), *item = strrchr(dir, '/'), *path,
+	    *err = NULL;
+	const char *tag;
+	struct dirent *e;
+	DIR *d;
+
+	*item++ = '\0';
+	if ((d = opendir(dir)) == NULL) {
+		free(dir);
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if ((tag = temp_tag(e->d_name, item)) == NULL ||
+		    tag_live(t, tag))
+			continue;
+		path = xasprintf("%s/%s", dir, e->d_name);
+		if (tree_remove(path, &err) == -1)
+			free(err);
+		err = NULL;
+		free(path);
+	}
+	closedir(d);
+	free(dir);
+}
+
+/* The backup is fetched into ITEM.partial.TAG, renamed when complete;
+ * the command's output, if any, is its first file. */
 static int
 backup_prepare(struct ssh_transport *t, struct job *j,
     const struct transport_action *a, char **err)
@@ -410,9 +573,9 @@ backup_prepare(struct ssh_transport *t, struct job *j,
 
 	for (size_t i = 0; i < a->backup->files.count; i++)
 		strv_push(&x->files, a->backup->files.items[i]);
-	partial = xasprintf("%s.partial", x->local);
-	if (tree_remove(partial, err) == -1 || mkdir_one(partial, err) ==
-	    -1)
+	stale_remove(t, x->local);
+	partial = transfer_temp(x, x->local, "partial");
+	if (mkdir_one(partial, err) == -1)
 		goto out;
 	if (a->command == NULL) {
 		rc = 0;
@@ -447,16 +610,13 @@ restore_prepare(struct ssh_transport *t, struct job *j,
 		rc = 0;
 	else {
 		if (access(out, F_OK) == 0) {
-			/* Opened, then unlinked: nothing stays behind. The
-			 * pid and the random part keep two controllers (or
-			 * two runs) restoring on one node apart. */
-			uint32_t token = 0;
-
-			if (getrandom(&token, sizeof token, 0) != sizeof token)
-				token = (uint32_t)time_mono_ms();
-			j->xfer->remote = xasprintf(RESTORE_INPUT ".%ld.%llu.%08x",
-			    (long)getpid(), (unsigned long long)j->id,
-			    (unsigned)token);
+			/* Opened, then unlinked before the command proper
+			 * runs: nothing stays behind (the job removes it if
+			 * the command never gets that far). The pid and the
+			 * tag keep two controllers (or two runs, or two
+			 * attempts) restoring on one node apart. */
+			j->xfer->remote = xasprintf(RESTORE_INPUT ".%ld.%s",
+			    (long)getpid(), j->xfer->tag);
 			cmd = xasprintf("exec <%s || exit 1; rm -f %s\n%s",
 			    j->xfer->remote, j->xfer->remote, a->command);
 			run.command = cmd;
@@ -474,6 +634,7 @@ transfer_start(struct ssh_transport *t, struct job *j,
     const struct transport_action *a, char **err)
 {
 	struct transfer *x;
+	uint32_t token = 0;
 	int rc = 0;
 
 	if (a->kind == TRANSPORT_COPY && (a->version_file == NULL ||
@@ -487,6 +648,10 @@ transfer_start(struct ssh_transport *t, struct job *j,
 	x->node = j->node;
 	x->fd = -1;
 	x->timeout_ms = j->timeout_ms;
+	if (getrandom(&token, sizeof token, 0) != sizeof token)
+		token = (uint32_t)time_mono_ms();
+	x->tag = xasprintf("%llu.%08x", (unsigned long long)j->id,
+	    (unsigned)token);
 	j->xfer = x;
 	if (a->kind == TRANSPORT_COPY) {
 		x->op = TRANSFER_COPY;
@@ -496,7 +661,9 @@ transfer_start(struct ssh_transport *t, struct job *j,
 	} else {
 		x->op = a->kind == TRANSPORT_BACKUP ? TRANSFER_BACKUP :
 		    TRANSFER_RESTORE;
-		if ((x->local = item_dir(t, j, a->backup->name, err)) == NULL)
+		/* Its log says what it saved or put back, and what not. */
+		if ((x->local = item_dir(t, j, a->backup->name, err)) == NULL ||
+		    step_log_open(t, j, a, err) == -1)
 			return -1;
 		rc = x->op == TRANSFER_BACKUP ? backup_prepare(t, j, a, err) :
 		    restore_prepare(t, j, a, err);
