@@ -29,6 +29,8 @@
 
 #include <microhttpd.h>
 
+#include "mhd_reply.h"
+
 #define BODY_MAX	65536
 
 struct service {
@@ -43,23 +45,6 @@ struct upload {
 	char	*data;
 	size_t	 len;
 };
-
-static enum MHD_Result
-reply(struct MHD_Connection *c, unsigned int status, const char *type,
-    const char *body)
-{
-	struct MHD_Response *r;
-	enum MHD_Result rc;
-
-	r = MHD_create_response_from_buffer(strlen(body), (void *)body,
-	    MHD_RESPMEM_MUST_COPY);
-	if (r == NULL)
-		return MHD_NO;
-	MHD_add_response_header(r, "Content-Type", type);
-	rc = MHD_queue_response(c, status, r);
-	MHD_destroy_response(r);
-	return rc;
-}
 
 static void
 sleep_ms(long ms)
@@ -86,23 +71,23 @@ get(struct service *s, struct MHD_Connection *c, const char *url)
 		pthread_mutex_lock(&s->lock);
 		snprintf(body, sizeof body, "%lu\n", s->hits);
 		pthread_mutex_unlock(&s->lock);
-		return reply(c, MHD_HTTP_OK, "text/plain", body);
+		return mhd_reply(c, MHD_HTTP_OK, "text/plain", body);
 	}
 	if (strcmp(url, "/") == 0 || strcmp(url, "/health") == 0 ||
 	    strcmp(url, "/version") == 0) {
 		snprintf(body, sizeof body, "{\"status\":\"ok\",\"version\":"
 		    "\"%s\",\"node\":\"%s\"}\n", s->version, s->node);
-		return reply(c, MHD_HTTP_OK, "application/json", body);
+		return mhd_reply(c, MHD_HTTP_OK, "application/json", body);
 	}
 	if (strncmp(url, "/status/", 8) == 0) {
 		n = strtol(url + 8, NULL, 10);
 		if (n < 100 || n > 599)
 			n = 400;
 		snprintf(body, sizeof body, "status %ld\n", n);
-		return reply(c, (unsigned)n, "text/plain", body);
+		return mhd_reply(c, (unsigned)n, "text/plain", body);
 	}
 	if (strcmp(url, "/json") == 0)
-		return reply(c, MHD_HTTP_OK, "application/json",
+		return mhd_reply(c, MHD_HTTP_OK, "application/json",
 		    "{\"status\":\"ok\",\"cluster\":{\"nodes\":3,"
 		    "\"healthy\":true,\"name\":\"lab\"},\"items\":"
 		    "[{\"id\":7},{\"id\":8}],\"nothing\":null}\n");
@@ -111,22 +96,22 @@ get(struct service *s, struct MHD_Connection *c, const char *url)
 		    "ms");
 		n = arg != NULL ? strtol(arg, NULL, 10) : 1000;
 		sleep_ms(n > 0 && n < 600000 ? n : 1000);
-		return reply(c, MHD_HTTP_OK, "application/json",
+		return mhd_reply(c, MHD_HTTP_OK, "application/json",
 		    "{\"status\":\"ok\",\"slow\":true}\n");
 	}
 	if (strcmp(url, "/badjson") == 0)
-		return reply(c, MHD_HTTP_OK, "application/json",
+		return mhd_reply(c, MHD_HTTP_OK, "application/json",
 		    "{\"status\": \"ok\", \"cluster\": {\"nodes\": 3,");
 	if (strcmp(url, "/notified") == 0) {
 		enum MHD_Result rc;
 
 		pthread_mutex_lock(&s->lock);
-		rc = reply(c, MHD_HTTP_OK, "application/json",
+		rc = mhd_reply(c, MHD_HTTP_OK, "application/json",
 		    s->notified != NULL ? s->notified : "");
 		pthread_mutex_unlock(&s->lock);
 		return rc;
 	}
-	return reply(c, MHD_HTTP_NOT_FOUND, "text/plain", "not found\n");
+	return mhd_reply(c, MHD_HTTP_NOT_FOUND, "text/plain", "not found\n");
 }
 
 static enum MHD_Result
@@ -134,14 +119,14 @@ post(struct service *s, struct MHD_Connection *c, const char *url,
     struct upload *u)
 {
 	if (strcmp(url, "/notify") != 0)
-		return reply(c, MHD_HTTP_NOT_FOUND, "text/plain",
+		return mhd_reply(c, MHD_HTTP_NOT_FOUND, "text/plain",
 		    "not found\n");
 	pthread_mutex_lock(&s->lock);
 	free(s->notified);
 	s->notified = u->data != NULL ? u->data : strdup("");
 	u->data = NULL;
 	pthread_mutex_unlock(&s->lock);
-	return reply(c, MHD_HTTP_ACCEPTED, "application/json",
+	return mhd_reply(c, MHD_HTTP_ACCEPTED, "application/json",
 	    "{\"accepted\":true}\n");
 }
 
@@ -156,7 +141,7 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 	(void)version;
 	if (strcmp(method, "POST") != 0)
 		return strcmp(method, "GET") == 0 || strcmp(method,
-		    "HEAD") == 0 ? get(s, c, url) : reply(c,
+		    "HEAD") == 0 ? get(s, c, url) : mhd_reply(c,
 		    MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain", "no\n");
 	if (u == NULL) {	/* the headers: the body comes next */
 		if ((u = calloc(1, sizeof *u)) == NULL)

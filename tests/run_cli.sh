@@ -87,6 +87,20 @@ grep -q "changed since the run started" "$tmp/chg.resume" ||
     { echo "FAIL: the change is not explained"; fails=$((fails + 1)); }
 cp "$SRCDIR/tests/data/engine/testbed.cfg" "$campaign"
 
+# Health in the output: a failure and its recovery as they come, first
+# healthy results as one line per check, not one per node.
+echo 'monitor = { interval = "10s"; checks = [ "ping" ];
+    on_failure = "continue"; };' >>"$campaign"
+check "monitored run" 0 "$(run "$tmp/mon" --yes --operator alice \
+    --fault flap:cmp-2)"
+check "health summary" 1 "$(grep -c \
+    '  health ping: 2 of 3 nodes ok, 1 failing$' "$tmp/mon.out")"
+check "first healthy results, one by one" 0 \
+    "$(grep -c 'health check ping ok' "$tmp/mon.out")"
+check "failure and recovery" 2 "$(grep -c \
+    'cmp-2: health check ping \(failed\|passes again\)' "$tmp/mon.out")"
+cp "$SRCDIR/tests/data/engine/testbed.cfg" "$campaign"
+
 # A crash leaves cmp-1's upgrade without an outcome the probe can tell:
 # the operator is asked (no answer: exit 4), then says it took effect.
 n=1

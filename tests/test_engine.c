@@ -1319,6 +1319,98 @@ test_gate_deadline_passed_while_down(void **state)
 	assert_version(f, "ctl-1", "1.0");
 }
 
+/* --- quitting ------------------------------------------------------------- */
+
+/* The engine ends within a time, or the test dies rather than hang the
+ * suite (SIGALRM's default). */
+static void
+free_in_time(struct engine *e)
+{
+	alarm(30);
+	engine_free(e);
+	alarm(0);
+}
+
+static void
+assert_run_state(struct fixture *f, const char *want)
+{
+	struct journal *j;
+	struct journal_run run;
+	char *err = NULL;
+
+	assert_int_equal(journal_open(&j, f->dir, false, &err), 0);
+	assert_int_equal(journal_run_load(j, &run), 0);
+	assert_string_equal(run.state, want);
+	journal_run_free(&run);
+	journal_close(j);
+}
+
+/* Quit at the commit question: nothing runs there, so the engine ends at
+ * once, still execution_completed; the reopened run asks again. */
+static void
+test_quit_at_commit_boundary(void **state)
+{
+	struct fixture *f = *state;
+	struct engine *e;
+
+	e = start(f, false);
+	/* follow() stops there: the commit question goes unanswered */
+	assert_int_equal(follow(f, e, ENGINE_STATE_EXECUTION_COMPLETED),
+	    ENGINE_STATE_EXECUTION_COMPLETED);
+	free_in_time(e);
+	assert_run_state(f, "execution_completed");
+	assert_int_equal(events_count(f, "alice", "approve", "commit", NULL),
+	    0);
+	e = start(f, true);
+	assert_int_equal(follow(f, e, ENGINE_STATE_COUNT),
+	    ENGINE_STATE_COMMITTED);
+	engine_free(e);
+	assert_int_equal(events_count(f, "", "approval-requested", "commit",
+	    NULL), 2);
+	assert_int_equal(events_count(f, "alice", "approve", "commit", NULL),
+	    1);
+	assert_version(f, "cmp-2", "2.0");
+}
+
+static bool
+node_runs(struct engine *e, size_t i, const char *step)
+{
+	struct engine_snapshot s;
+	bool runs;
+
+	engine_snapshot(e, &s);
+	runs = s.nodes[i].step != NULL && strcmp(s.nodes[i].step, step) == 0;
+	engine_snapshot_free(&s);
+	return runs;
+}
+
+/* A step fails while a quit waits for it to finish, and its policy rolls
+ * back: the rollback holds at its first safe point, and resume carries
+ * it on. */
+static void
+test_quit_while_stopping_for_rollback(void **state)
+{
+	struct fixture *f = *state;
+	struct engine *e;
+	int i;
+
+	f->speed = 50;
+	strv_push(&f->faults, "fail:upgrade@ctl-1");
+	e = start(f, false);
+	for (i = 0; i < 10000 && !node_runs(e, 0, "upgrade"); i++)
+		take_events(f, e);
+	assert_true(node_runs(e, 0, "upgrade"));
+	free_in_time(e);
+	assert_run_state(f, "rollback_suspended");
+	assert_version(f, "ctl-1", "1.0");
+	e = start(f, true);
+	assert_int_equal(follow(f, e, ENGINE_STATE_COUNT),
+	    ENGINE_STATE_ROLLED_BACK);
+	engine_free(e);
+	assert_int_equal(events_count(f, "", "approval-requested",
+	    "commit", NULL), 0);
+}
+
 #define T(t)	cmocka_unit_test_setup_teardown(t, setup, teardown)
 
 int
@@ -1360,6 +1452,8 @@ main(void)
 		T(test_gate_deadline_survives_crash),
 		T(test_gate_deadline_survives_quit),
 		T(test_gate_deadline_passed_while_down),
+		T(test_quit_at_commit_boundary),
+		T(test_quit_while_stopping_for_rollback),
 		T(test_boundary_summaries),
 		T(test_boundary_summaries_skip),
 	};

@@ -449,6 +449,9 @@ test_expand(void **state)
 	s = transport_expand("http://{address}:{port}/{", &n);
 	assert_string_equal(s, "http://ctl-1:22/{");
 	free(s);
+	s = transport_expand("{\"host\":\"{name}\",\"n\":{{port}}}", &n);
+	assert_string_equal(s, "{\"host\":\"ctl-1\",\"n\":{22}}");
+	free(s);
 }
 
 #define BED(t)	cmocka_unit_test_setup_teardown(t, bed_setup, bed_teardown)

@@ -3,12 +3,14 @@
  * on a loopback port, with its own host key and an authorized key in a
  * scratch directory: host key checks, key refusal, exit codes, large
  * outputs, timeouts and cancels that kill the remote command, a
- * connection dropped mid-step, many nodes at once on one thread.
+ * connection dropped mid-step, many nodes at once on one thread; HTTP
+ * requests against the test service, libcurl set up by the first.
  * Skipped (77) only when sshd is not installed.
  */
 #include "config.h"
 
 #include <dirent.h>
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -23,6 +25,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <curl/curl.h>
 
 #include "escalator/ssh_transport.h"
 #include "escalator/util.h"
@@ -612,6 +615,71 @@ test_wake_fd_and_unreachable(void **state)
 	free(kh);
 }
 
+/* --- HTTP -------------------------------------------------------------------- */
+
+/* HTTP probers made in this process: libcurl's multi handles, the real
+ * ones, counted on their way. */
+static int multi_handles;
+
+CURLM *
+curl_multi_init(void)
+{
+	CURLM *(*real)(void) = (CURLM *(*)(void))dlsym(RTLD_NEXT,
+	    "curl_multi_init");
+
+	multi_handles++;
+	return real();
+}
+
+static struct transport_result
+request(struct transport *t, uint32_t node, const char *url,
+    const struct step *s)
+{
+	struct transport_action a = {
+		.id = ++fx.next_id, .kind = TRANSPORT_HTTP, .node = node,
+		.step = s, .name = "request", .url = url, .attempt = 1,
+	};
+	char *err = NULL;
+
+	if (t->ops->start(t, &a, &err) == -1)
+		fail_msg("start: %s", err);
+	return result_of(t, a.id, s->timeout_ms + 10000);
+}
+
+/* Commands alone never set libcurl up (resident memory a campaign
+ * without URLs does not need); the first request does, and an http
+ * step's body names its node as its URL may. */
+static void
+test_http_from_first_request(void **state)
+{
+	char *kh = known_hosts_good(), *notify, *notified;
+	struct transport *t = tp_open("id", kh, false);
+	struct label node = { (char *)"node", (char *)"n2" };
+	struct step post = { .timeout_ms = 10000, .expect_status = 202,
+	    .body = (char *)"{\"event\":\"upgrade\",\"node\":\"{name}\"}" };
+	struct step get = { .timeout_ms = 10000, .expect_status = 200,
+	    .expect_json = &node, .nexpect_json = 1 };
+	int before = multi_handles, port;
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(run(t, 1, "hello", "echo hello", 10000).status,
+	    TRANSPORT_OK);
+	assert_int_equal(multi_handles, before);
+	assert_true((port = net_httpd_start(&pid, "2.0")) > 0);
+	notify = xasprintf("http://127.0.0.1:%d/notify", port);
+	notified = xasprintf("http://127.0.0.1:%d/notified", port);
+	assert_int_equal(request(t, 1, notify, &post).status, TRANSPORT_OK);
+	assert_int_equal(multi_handles, before + 1);
+	assert_int_equal(request(t, 1, notified, &get).status, TRANSPORT_OK);
+	assert_int_equal(multi_handles, before + 1);
+	t->ops->destroy(t);
+	net_stop(pid);
+	free(notify);
+	free(notified);
+	free(kh);
+}
+
 int
 main(void)
 {
@@ -630,6 +698,7 @@ main(void)
 		cmocka_unit_test(test_many_nodes_one_thread),
 		cmocka_unit_test(test_connect_ahead_bounded),
 		cmocka_unit_test(test_wake_fd_and_unreachable),
+		cmocka_unit_test(test_http_from_first_request),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup,

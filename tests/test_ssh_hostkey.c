@@ -7,8 +7,10 @@
  * a key that changed before the acceptance is refused; a changed key is
  * never put to the operator. With a second sshd for a later node, a
  * session opened ahead of need asks (or cries a changed key) while the
- * first node's batch still runs. Skipped (77) only when sshd is not
- * installed.
+ * first node's batch still runs; a node with nothing left to do is not
+ * asked; a denial outlives a restart (and known_hosts takes it back);
+ * a key that changes to another unknown one while asked replaces the
+ * question, loudly. Skipped (77) only when sshd is not installed.
  */
 #include "config.h"
 
@@ -56,8 +58,17 @@ struct run {
 	enum engine_cmd_type	 answer;	/* to the host-key question */
 	bool			 swap_key;	/* change it before answering */
 	bool			 no_ahead;	/* sessions only when needed */
-	/* Hold the first gate until the later node's key is news. */
+	bool			 resume;	/* carry on the run in state */
+	/* Change the key when asked, and leave that question open. */
+	bool			 swap_unanswered;
+	uint32_t		 left_open;	/* that question */
+	int64_t			 left_ms;	/* since */
+	const char		*quit_at;	/* quit at this node's gate */
+	bool			 quit;
+	/* Hold the first gate until the later node's key is news (or for
+	 * hold_ms, when set). */
 	bool			 hold_gate;
+	int64_t			 hold_ms;
 	uint32_t		 gate;		/* held, not yet answered */
 	int64_t			 gate_ms;	/* held since */
 	bool			 news_at_gate;	/* came while it was held */
@@ -115,14 +126,33 @@ write_campaign(const char *user)
 
 /* retry.cfg: the step fails once, then succeeds; one retry.
  * ahead.cfg: n1 then n2 (on the second sshd), a gate before each
- * upgrade. */
+ * upgrade.
+ * monitor.cfg: hostkey.cfg with n1's health probed every second. */
 static int
 write_more_campaigns(const char *user)
 {
 	char *retry = path("retry.cfg"), *ahead = path("ahead.cfg"),
-	    *inv = path("ahead.inventory");
+	    *inv = path("ahead.inventory"), *monitor = path("monitor.cfg");
 	FILE *f;
 	int rc = -1;
+
+	if ((f = fopen(monitor, "w")) == NULL)
+		goto out;
+	fprintf(f, "name = \"monitor\";\n"
+	    "version = { from = \"1.0\"; to = \"2.0\"; };\n"
+	    "inventory = \"hostkey.inventory\";\n"
+	    "health = ( { name = \"up\"; action = \"run\"; command = "
+	    "\"true\"; timeout = \"10s\"; expected = \"1s\"; } );\n"
+	    "monitor = { interval = \"1s\"; checks = [ \"up\" ]; "
+	    "on_failure = \"continue\"; };\n"
+	    "procedures = ( { name = \"web\"; target = { roles = "
+	    "[ \"web\" ]; };\n"
+	    "  method = \"rolling\"; batch = 1;\n"
+	    "  steps = ( { name = \"upgrade\"; action = \"run\";\n"
+	    "    command = \"touch %s/ran\"; sets_version = true;\n"
+	    "    timeout = \"30s\"; expected = \"1s\"; on_failure = \"abort\"; }"
+	    " ); } );\n", fx.s.dir);
+	fclose(f);
 
 	if ((f = fopen(retry, "w")) == NULL)
 		goto out;
@@ -162,6 +192,7 @@ write_more_campaigns(const char *user)
 	fclose(f);
 	rc = 0;
 out:
+	free(monitor);
 	free(retry);
 	free(ahead);
 	free(inv);
@@ -235,6 +266,11 @@ on_approval(struct engine *e, struct run *r, const struct engine_approval *a)
 		r->gate_ms = time_mono_ms();
 		return;
 	}
+	if (a->kind == APPROVAL_GATE && r->quit_at != NULL &&
+	    strcmp(a->node, r->quit_at) == 0) {
+		r->quit = true;
+		return;
+	}
 	if (a->kind != APPROVAL_HOSTKEY) {
 		send(e, ENGINE_CMD_APPROVE, a->id, "alice");
 		return;
@@ -248,6 +284,13 @@ on_approval(struct engine *e, struct run *r, const struct engine_approval *a)
 	r->hostkey.affected = r->hostkey.summary = NULL;
 	if (r->swap_key)
 		sshd_restart("host_key2");
+	if (r->swap_unanswered) {
+		r->swap_unanswered = false;
+		sshd_restart("host_key2");
+		r->left_open = a->id;
+		r->left_ms = time_mono_ms();
+		return;
+	}
 	/* An approver may not trust a host key; an admin may. */
 	send(e, r->answer, a->id, "bob");
 	send(e, r->answer, a->id, "alice");
@@ -283,14 +326,26 @@ seen(struct engine *e, struct run *r, const struct engine_event *ev)
 static void
 gate_release(struct engine *e, struct run *r)
 {
-	bool news = r->hostkey_asked > 0 || r->changed_logged;
+	bool news = r->hold_ms == 0 && (r->hostkey_asked > 0 ||
+	    r->changed_logged);
 
 	if (r->gate == 0 || (!news && time_mono_ms() - r->gate_ms <
-	    AHEAD_WAIT_MS))
+	    (r->hold_ms > 0 ? r->hold_ms : AHEAD_WAIT_MS)))
 		return;
 	r->news_at_gate = news;
 	send(e, ENGINE_CMD_APPROVE, r->gate, "alice");
 	r->gate = 0;
+}
+
+/* The question left open is answered after a while all the same, for
+ * the test to fail rather than wait for ever if no other comes. */
+static void
+open_release(struct engine *e, struct run *r)
+{
+	if (r->left_open == 0 || time_mono_ms() - r->left_ms < AHEAD_WAIT_MS)
+		return;
+	send(e, r->answer, r->left_open, "alice");
+	r->left_open = 0;
 }
 
 /* The campaign over SSH, opened as the command line opens it. */
@@ -324,6 +379,7 @@ run_campaign(struct run *r)
 	cfg.inventory = &inv;
 	cfg.state_dir = path("state");
 	cfg.operator = "alice";
+	cfg.resume = r->resume;
 	cli_transport_setup(&t, &cfg);
 	if (r->no_ahead)
 		((struct ssh_transport_config *)t.config)->connect_ahead =
@@ -331,13 +387,14 @@ run_campaign(struct run *r)
 	if ((e = engine_start(&cfg, &err)) == NULL)
 		fail_msg("engine_start: %s", err);
 	send(e, ENGINE_CMD_START, 0, "alice");
-	while (!done && time_mono_ms() < until) {
+	while (!done && !r->quit && time_mono_ms() < until) {
 		struct pollfd p = { .fd = engine_event_fd(e), .events = POLLIN };
 		struct engine_event *ev;
 		size_t n;
 
 		poll(&p, 1, 200);
 		gate_release(e, r);
+		open_release(e, r);
 		ev = engine_events_take(e, &n);
 		for (size_t i = 0; i < n; i++) {
 			seen(e, r, &ev[i]);
@@ -349,7 +406,7 @@ run_campaign(struct run *r)
 		engine_events_free(ev, n);
 	}
 	engine_free(e);
-	assert_true(done);
+	assert_true(done || r->quit);
 	free((char *)cfg.state_dir);
 	cli_transport_free(&t);
 	diag_list_free(&d);
@@ -597,6 +654,144 @@ test_changed_ahead_of_need(void **state)
 	free(ran2);
 }
 
+/* known_hosts.ahead knowing n2 alone. */
+static void
+known_hosts_n2_only(void)
+{
+	assert_int_equal(net_sh("cd %s && printf '[127.0.0.1]:%d ' > "
+	    "known_hosts.ahead && cut -d' ' -f1,2 host_key2.pub >> "
+	    "known_hosts.ahead", fx.s.dir, fx.port2), 0);
+}
+
+/* n1 upgraded, the run quit at n2's gate; resumed, n1 offers a key
+ * nobody knows but has nothing left to do: no question about it, while
+ * the gate is held long enough for the session ahead to meet it. */
+static void
+test_done_node_not_asked(void **state)
+{
+	struct run first = { .campaign = "ahead.cfg",
+	    .known_hosts = "known_hosts.ahead", .answer = ENGINE_CMD_APPROVE,
+	    .quit_at = "n2" };
+	struct run r = { .campaign = "ahead.cfg",
+	    .known_hosts = "known_hosts.ahead", .answer = ENGINE_CMD_APPROVE,
+	    .resume = true, .hold_gate = true, .hold_ms = 3000 };
+	char *ran2 = path("ran.n2");
+
+	(void)state;
+	known_hosts_ahead("host_key2.pub");
+	run_campaign(&first);
+	assert_true(first.quit);
+	assert_false(net_exists(ran2));
+	known_hosts_n2_only();
+	run_campaign(&r);
+	assert_int_equal(r.hostkey_asked, 0);
+	assert_int_equal(r.final, ENGINE_STATE_COMMITTED);
+	assert_true(net_exists(ran2));
+	run_free(&first);
+	run_free(&r);
+	free(ran2);
+}
+
+/* n2's key denied ahead of need, then the run quits at n2's gate. */
+static void
+deny_then_quit(void)
+{
+	struct run r = { .campaign = "ahead.cfg",
+	    .known_hosts = "known_hosts.ahead", .answer = ENGINE_CMD_DENY,
+	    .hold_gate = true, .quit_at = "n2" };
+	char *fp = fingerprint("host_key2.pub");
+
+	known_hosts_ahead(NULL);
+	run_campaign(&r);
+	assert_true(r.quit);
+	assert_int_equal(r.hostkey_asked, 1);
+	/* no operators list: bob decides first */
+	assert_true(journaled("bob", "deny", fp));
+	run_free(&r);
+	free(fp);
+}
+
+/* The denial is journaled: the resumed run does not ask again, and
+ * n2's step fails with it. */
+static void
+test_denial_survives_resume(void **state)
+{
+	struct run r = { .campaign = "ahead.cfg",
+	    .known_hosts = "known_hosts.ahead", .answer = ENGINE_CMD_APPROVE,
+	    .resume = true };
+	char *ran2 = path("ran.n2"), *text;
+
+	(void)state;
+	deny_then_quit();
+	run_campaign(&r);
+	assert_int_equal(r.hostkey_asked, 0);
+	assert_int_equal(r.final, ENGINE_STATE_ABORTED);
+	assert_false(net_exists(ran2));
+	text = records("n2", "upgrade");
+	assert_string_equal(text, "1:failed");
+	run_free(&r);
+	free(text);
+	free(ran2);
+}
+
+/* Taken back: the operator checked the key and put it in known_hosts;
+ * the resumed run trusts it like any known key. */
+static void
+test_denial_taken_back(void **state)
+{
+	struct run r = { .campaign = "ahead.cfg",
+	    .known_hosts = "known_hosts.ahead", .answer = ENGINE_CMD_DENY,
+	    .resume = true };
+	char *ran2 = path("ran.n2");
+
+	(void)state;
+	deny_then_quit();
+	known_hosts_ahead("host_key2.pub");
+	run_campaign(&r);
+	assert_int_equal(r.hostkey_asked, 0);
+	assert_int_equal(r.final, ENGINE_STATE_COMMITTED);
+	assert_true(net_exists(ran2));
+	run_free(&r);
+	free(ran2);
+}
+
+/* The key changes to another unknown one while its question is open
+ * (a health probe meets it): said loudly, and the question is asked
+ * again about the new key, whose acceptance records it. */
+static void
+test_unknown_key_changes_while_asked(void **state)
+{
+	struct run r = { .campaign = "monitor.cfg",
+	    .known_hosts = "known_hosts", .answer = ENGINE_CMD_APPROVE,
+	    .swap_unanswered = true };
+	char *fp = fingerprint("host_key.pub"), *fp2 =
+	    fingerprint("host_key2.pub"), *kh = path("known_hosts"),
+	    *first = entry_of("host_key.pub"), *second =
+	    entry_of("host_key2.pub"), *ran = path("ran"), *text;
+
+	(void)state;
+	run_campaign(&r);
+	sshd_restart("host_key");
+	assert_int_equal(r.hostkey_asked, 2);
+	assert_string_equal(r.hostkey.hostkey.fingerprint, fp2);
+	assert_true(journaled("", "hostkey-changed", fp));
+	assert_true(journaled("", "hostkey-changed", fp2));
+	assert_int_equal(r.final, ENGINE_STATE_COMMITTED);
+	assert_true(net_exists(ran));
+	text = net_slurp(kh);
+	assert_non_null(text);
+	assert_non_null(strstr(text, second));
+	assert_null(strstr(text, first));
+	run_free(&r);
+	free(text);
+	free(ran);
+	free(first);
+	free(second);
+	free(kh);
+	free(fp2);
+	free(fp);
+}
+
 static void
 test_unknown_key_denied(void **state)
 {
@@ -685,6 +880,11 @@ main(void)
 		cmocka_unit_test_setup(test_asked_ahead_of_need, setup),
 		cmocka_unit_test_setup(test_denied_ahead_of_need, setup),
 		cmocka_unit_test_setup(test_changed_ahead_of_need, setup),
+		cmocka_unit_test_setup(test_done_node_not_asked, setup),
+		cmocka_unit_test_setup(test_denial_survives_resume, setup),
+		cmocka_unit_test_setup(test_denial_taken_back, setup),
+		cmocka_unit_test_setup(test_unknown_key_changes_while_asked,
+		    setup),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -378,6 +378,8 @@ test_backup_tree_and_output(void **state)
 	assert_int_equal(net_sh("mkfifo %s/pipe", it.root), 0);
 	r = backup_run(t, &it, false);
 	assert_int_equal(r.status, TRANSPORT_OK);
+	assert_non_null(strstr(r.output, "backed up: 2 files, 2 directories, "
+	    "1 link, the command's output"));
 	assert_non_null(strstr(r.output, "; skipped 1 socket, pipe or device "
 	    "file (see the log)"));
 	conf = saved(&it, "conf");
@@ -431,11 +433,13 @@ test_backup_tree_and_output(void **state)
 	item_free(&it);
 }
 
-/* A command's output alone, and back on the restore's stdin. */
+/* A command's output alone, and back on the restore's stdin; a
+ * restore command that fails says so, if not why. */
 static void
 test_backup_command_only(void **state)
 {
 	struct transport *t = tp_open("id");
+	struct transport_result r;
 	struct item it;
 
 	(void)state;
@@ -445,8 +449,18 @@ test_backup_command_only(void **state)
 	assert_int_equal(net_sh("cd %s && sha256sum --quiet -c "
 	    "MANIFEST.sha256 && test $(wc -l < MANIFEST.sha256) -eq 2 && "
 	    "test ! -e files", it.backup), 0);
-	assert_int_equal(backup_run(t, &it, true).status, TRANSPORT_OK);
+	r = backup_run(t, &it, true);
+	assert_int_equal(r.status, TRANSPORT_OK);
+	assert_string_equal(r.output, "restored from the command's saved "
+	    "output");
 	assert_file_is(it.restored, "row 1\nrow 2\n");
+	free(it.b.restore);
+	it.b.restore = xstrdup("cat >/dev/null; exit 4");
+	r = backup_run(t, &it, true);
+	assert_int_equal(r.status, TRANSPORT_FAILED);
+	assert_int_equal(r.exit_code, 4);
+	assert_string_equal(r.output, "restore failed: its command ended "
+	    "with exit status 4");
 	t->ops->destroy(t);
 	item_free(&it);
 }
@@ -689,7 +703,7 @@ test_restore_owner_not_set(void **state)
 	assert_int_equal(r.status, TRANSPORT_OK);
 	assert_file_is(conf, "v1\n");
 	assert_true(owner_is(conf, pw->pw_uid, pw->pw_gid));
-	want = xasprintf("restored: 1 files, 1 directories, 0 links; owner "
+	want = xasprintf("restored: 1 file, 1 directory, 0 links; owner "
 	    "not set on 1: %s (see the log)", conf);
 	assert_string_equal(r.output, want);
 	assert_int_equal(net_sh("grep -q '^owner not set on %s (uid 0, gid 0): "

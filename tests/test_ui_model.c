@@ -110,8 +110,8 @@ expect_tree(const struct ui_model *m, const char *want)
 }
 
 /* A snapshot with each node's status; "-" leaves it pending. */
-static void
-snap(struct fixture *f, const char *const status[], int64_t now)
+static struct engine_snapshot
+snapshot_of(const struct fixture *f, const char *const status[], int64_t now)
 {
 	struct engine_snapshot s;
 
@@ -123,6 +123,14 @@ snap(struct fixture *f, const char *const status[], int64_t now)
 		s.nodes[i].name = xstrdup(f->inv.nodes[i].name);
 		s.nodes[i].status = xstrdup(status[i]);
 	}
+	return s;
+}
+
+static void
+snap(struct fixture *f, const char *const status[], int64_t now)
+{
+	struct engine_snapshot s = snapshot_of(f, status, now);
+
 	ui_model_snapshot(&f->m, &s);
 	assert_null(s.nodes);
 }
@@ -278,6 +286,31 @@ event(enum engine_event_type type, const char *node, const char *step,
 }
 
 static void
+started(struct fixture *f, const char *node, const char *step, int64_t ts)
+{
+	struct engine_event ev = event(ENGINE_EVENT_STEP_STARTED, node, step,
+	    0, ts, "");
+
+	ui_model_event(&f->m, &ev);
+}
+
+static void
+finished(struct fixture *f, const char *node, const char *step,
+    enum step_status st, int64_t ts)
+{
+	struct engine_event ev = event(ENGINE_EVENT_STEP_FINISHED, node, step,
+	    st, ts, "");
+
+	ui_model_event(&f->m, &ev);
+}
+
+static const struct ui_node_runs *
+runs_of(const struct fixture *f, const char *node)
+{
+	return &f->m.runs[inventory_find(&f->inv, node)];
+}
+
+static void
 test_events(void **state)
 {
 	struct fixture *f = *state;
@@ -312,30 +345,22 @@ static void
 test_runs_and_checks(void **state)
 {
 	struct fixture *f = *state;
+	const struct ui_node_runs *r = runs_of(f, "c1");
 	struct engine_event ev;
-	long c1 = inventory_find(&f->inv, "c1");
-	const struct ui_node_runs *r = &f->m.runs[c1];
 
-	ev = event(ENGINE_EVENT_STEP_STARTED, "c1", "upgrade", 0, 1000, "");
-	ui_model_event(&f->m, &ev);
+	started(f, "c1", "upgrade", 1000);
 	assert_int_equal(r->count, 1);
 	assert_int_equal(r->runs[0].end_ms, 0);
-	ev = event(ENGINE_EVENT_STEP_FINISHED, "c1", "upgrade",
-	    STEP_STATUS_OK, 5000, "");
-	ui_model_event(&f->m, &ev);
+	finished(f, "c1", "upgrade", STEP_STATUS_OK, 5000);
 	assert_int_equal(r->count, 1);
 	assert_int_equal(r->runs[0].end_ms, 5000);
 	assert_int_equal(r->runs[0].status, STEP_STATUS_OK);
 	/* a finish without a start still shows */
-	ev = event(ENGINE_EVENT_STEP_FINISHED, "c1", "api-up",
-	    STEP_STATUS_FAILED, 6000, "");
-	ui_model_event(&f->m, &ev);
+	finished(f, "c1", "api-up", STEP_STATUS_FAILED, 6000);
 	assert_int_equal(r->count, 2);
 	assert_int_equal(f->m.checks[0].failed, 1);
 	assert_int_equal(f->m.checks[0].last_ms, 6000);
-	ev = event(ENGINE_EVENT_STEP_FINISHED, "c2", "smoke", STEP_STATUS_OK,
-	    7000, "");
-	ui_model_event(&f->m, &ev);
+	finished(f, "c2", "smoke", STEP_STATUS_OK, 7000);
 	assert_int_equal(f->m.checks[1].ok, 1);
 	assert_true(f->m.checks[1].post);
 	/* a resumed run's steps come from the journal */
@@ -370,12 +395,10 @@ static void
 test_hostkey_question(void **state)
 {
 	struct fixture *f = *state;
+	const struct ui_node_runs *r = runs_of(f, "c1");
 	struct engine_event ev;
-	long c1 = inventory_find(&f->inv, "c1");
-	const struct ui_node_runs *r = &f->m.runs[c1];
 
-	ev = event(ENGINE_EVENT_STEP_STARTED, "c1", "upgrade", 0, 1000, "");
-	ui_model_event(&f->m, &ev);
+	started(f, "c1", "upgrade", 1000);
 	ev = event(ENGINE_EVENT_APPROVAL, "c1", NULL, 0, 1200,
 	    "approval #1 (hostkey) c1 offers an unknown host key");
 	ev.approval.kind = APPROVAL_HOSTKEY;
@@ -383,10 +406,8 @@ test_hostkey_question(void **state)
 	ui_model_event(&f->m, &ev);
 	assert_int_equal(ui_model_event_back(&f->m, 0)->sev, UI_SEV_WARN);
 	assert_int_equal(r->count, 0);
-	ev = event(ENGINE_EVENT_STEP_STARTED, "c1", "upgrade", 0, 9000, "");
-	ui_model_event(&f->m, &ev);
-	ev.ts_ms = 9500;
-	ui_model_event(&f->m, &ev);
+	started(f, "c1", "upgrade", 9000);
+	started(f, "c1", "upgrade", 9500);
 	assert_int_equal(r->count, 1);
 	assert_int_equal(r->runs[0].start_ms, 9500);
 	assert_int_equal(r->runs[0].end_ms, 0);
@@ -459,14 +480,7 @@ test_health_snapshot(void **state)
 
 	assert_true(sel >= 0);
 	snap(f, pending, 1000);
-	memset(&s, 0, sizeof s);
-	s.now_ms = 1000;
-	s.nnodes = f->inv.count;
-	s.nodes = xcalloc(s.nnodes, sizeof *s.nodes);
-	for (size_t i = 0; i < s.nnodes; i++) {
-		s.nodes[i].name = xstrdup(f->inv.nodes[i].name);
-		s.nodes[i].status = xstrdup("pending");
-	}
+	s = snapshot_of(f, pending, 1000);
 	s.nodes[sel].health = xstrdup("failed: api-up");
 	assert_true(ui_model_snapshot(&f->m, &s) & UI_DIRTY(NODE));
 	assert_string_equal(f->m.snap.nodes[sel].health, "failed: api-up");

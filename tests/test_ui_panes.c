@@ -30,9 +30,10 @@ node_status(const char *name)
 }
 
 /* ctl-1 upgraded, compute-1 running upgrade (hung when late), compute-2
- * failed; an approval open, the engine waiting for it. */
+ * failed, the monitor's verdicts health (inventory order, NULL: none);
+ * an approval open, the engine waiting for it. */
 static void
-fill(struct ui *ui, int64_t elapsed)
+fill(struct ui *ui, int64_t elapsed, const char *const *health)
 {
 	struct engine_snapshot s;
 
@@ -48,6 +49,8 @@ fill(struct ui *ui, int64_t elapsed)
 		s.nodes[i].name = xstrdup(name);
 		s.nodes[i].version = xstrdup("1.0");
 		s.nodes[i].status = xstrdup(node_status(name));
+		if (health != NULL && health[i] != NULL)
+			s.nodes[i].health = xstrdup(health[i]);
 		if (strcmp(name, "compute-1") == 0) {
 			s.nodes[i].step = xstrdup("upgrade");
 			s.nodes[i].elapsed_ms = elapsed;
@@ -97,7 +100,7 @@ setup(void **state)
 	f->in = fopen("/dev/null", "r");
 	assert_int_equal(screen_open_term(ui, "xterm-256color", f->out,
 	    f->in), 0);
-	fill(ui, 10000);
+	fill(ui, 10000, NULL);
 	*state = f;
 	return 0;
 }
@@ -203,7 +206,7 @@ test_hung_node(void **state)
 {
 	struct fixture *f = *state;
 
-	fill(&f->ui, 45000);
+	fill(&f->ui, 45000, NULL);
 	ui_model_select(&f->ui.m, (uint32_t)inventory_find(&f->ui.inv,
 	    "compute-1"));
 	f->ui.dirty = UI_DIRTY_ALL;
@@ -227,6 +230,73 @@ test_node_health(void **state)
 	f->ui.dirty = UI_DIRTY_ALL;
 	screen_draw(&f->ui);
 	expect_screen("health failed: api-up  vnfs", true);
+}
+
+/* What curses drew the first character of text with; fails unless
+ * some line holds it. */
+static attr_t
+attr_of(const char *text)
+{
+	for (int y = 0; y < LINES; y++) {
+		char *l = line(y), *p = strstr(l, text);
+		cchar_t cc;
+		wchar_t wc[CCHARW_MAX + 1];
+		attr_t a = 0;
+		short pair = 0;
+		int x;
+
+		if (p == NULL) {
+			free(l);
+			continue;
+		}
+		*p = '\0';
+		x = (int)mbstowcs(NULL, l, 0);
+		free(l);
+		assert_int_not_equal(mvwin_wch(curscr, y, x, &cc), ERR);
+		assert_int_not_equal(getcchar(&cc, wc, &a, &pair, NULL), ERR);
+		return (a & ~A_COLOR) | COLOR_PAIR(pair);
+	}
+	fail_msg("no \"%s\" on screen", text);
+	return 0;
+}
+
+/* The Health pane: with a monitor, its verdicts across the nodes from
+ * the snapshot, redrawn when one changes though the clock stands
+ * still, in the colours of what they mean. */
+static void
+test_monitor_line(void **state)
+{
+	struct fixture *f = *state;
+	struct ui *ui = &f->ui;
+	const char *ok[] = { "ok", "ok", "ok" }, *some[] = { "ok", NULL, NULL },
+	    *fail[] = { "ok", "ok", "ok" };
+	const char *text;
+
+	assert_int_equal(ui->inv.count, 3);
+	fail[inventory_find(&ui->inv, "compute-2")] = "failed: api-up";
+	screen_draw(ui);
+	expect_screen("monitor:", false);
+	ui->c.monitor.enabled = true;
+	/* wide enough for the whole line */
+	assert_int_equal(resizeterm(30, 200), OK);
+	screen_layout(ui);
+	screen_draw(ui);
+	expect_screen("monitor: no verdict yet", true);
+	fill(ui, 10000, some);
+	screen_draw(ui);
+	expect_screen("monitor: 1 of 3 nodes healthy, 2 not probed yet", true);
+	fill(ui, 10000, ok);
+	screen_draw(ui);
+	expect_screen("monitor: all 3 nodes healthy", true);
+	assert_int_equal(attr_of("monitor: all"), sty(ui,
+	    UI_STYLE_CHECK_OK));
+	fill(ui, 10000, fail);
+	screen_draw(ui);
+	text = "monitor: 1 of 3 nodes failing (api-up on compute-2)";
+	expect_screen(text, true);
+	assert_int_equal(attr_of(text), sty(ui, UI_STYLE_CHECK_FAILED));
+	/* the checks' lines are still there, below */
+	expect_screen("pre  api-up", true);
 }
 
 static void
@@ -374,6 +444,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_panes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hung_node, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_monitor_line, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_node_health, setup,
 		    teardown),

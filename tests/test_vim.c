@@ -271,6 +271,20 @@ vim_requests(void)
 #define ON(n)	"POST /hosts/" n "/maintenance {\"state\":\"on\"}\n"
 #define POLLS(n) "GET /hosts/" n " x3\n"
 #define OFF(n)	"DELETE /hosts/" n "/maintenance\n"
+#define EACH_IN_TURN							\
+	ON("n1") POLLS("n1") OFF("n1")					\
+	ON("n2") POLLS("n2") OFF("n2")					\
+	ON("n3") POLLS("n3") OFF("n3")
+
+/* The VIM was asked exactly want, in that order. */
+static void
+assert_requests(const char *want)
+{
+	char *req = vim_requests();
+
+	assert_string_equal(req, want);
+	free(req);
+}
 
 /* The token sits in no file of the run: journal, log, outputs. */
 static void
@@ -292,63 +306,48 @@ assert_finished(const char *line)
 static void
 test_each_node_in_order(void **state)
 {
-	char *req;
-
 	(void)state;
 	campaign_load_vim(true, "true", "pause");
 	assert_int_equal(run(), ENGINE_STATE_COMMITTED);
-	req = vim_requests();
-	assert_string_equal(req,
-	    ON("n1") POLLS("n1") OFF("n1")
-	    ON("n2") POLLS("n2") OFF("n2")
-	    ON("n3") POLLS("n3") OFF("n3"));
+	assert_requests(EACH_IN_TURN);
 	assert_finished("n1: evacuate: ok (VIM: ready after 3 polls: HTTP "
 	    "200)");
 	assert_finished("n3: give-back: ok (VIM: HTTP 204)");
 	assert_token_nowhere();
-	free(req);
 }
 
 static void
 test_vim_error_fails_the_step(void **state)
 {
-	char *req;
-
 	(void)state;
 	vim_server_fail(fx.vim, "n2");
 	campaign_load_vim(true, "true", "continue");
 	assert_int_equal(run(), ENGINE_STATE_COMMITTED);
-	req = vim_requests();
 	/* n2 failed and was left alone; the others went on */
-	assert_string_equal(req,
+	assert_requests(
 	    ON("n1") POLLS("n1") OFF("n1")
 	    ON("n2")
 	    ON("n3") POLLS("n3") OFF("n3"));
 	assert_finished("n2: evacuate: failed (VIM: HTTP 500, expected "
 	    "202)");
 	assert_null(strstr(fx.finished, "n2: upgrade"));
-	free(req);
 	assert_token_nowhere();
 }
 
 static void
 test_rollback_sends_the_opposite(void **state)
 {
-	char *req;
-
 	(void)state;
 	campaign_load_vim(true, "test {name} != n2", "pause");
 	assert_int_equal(run(), ENGINE_STATE_ROLLED_BACK);
-	req = vim_requests();
 	/* Last done, first undone: n2's maintenance ends, then n1 goes
 	 * back into maintenance (undoing its give-back) and out again
 	 * (undoing its evacuation). */
-	assert_string_equal(req,
+	assert_requests(
 	    ON("n1") POLLS("n1") OFF("n1")
 	    ON("n2") POLLS("n2")
 	    OFF("n2")
 	    ON("n1") POLLS("n1") OFF("n1"));
-	free(req);
 	assert_token_nowhere();
 }
 
@@ -358,7 +357,7 @@ static void
 test_cli_run(void **state)
 {
 	const char *prog = getenv("ESCALATOR");
-	char *text = campaign_text(true, "true", "pause"), *path, *req;
+	char *text = campaign_text(true, "true", "pause"), *path;
 	FILE *f;
 
 	(void)state;
@@ -380,13 +379,8 @@ test_cli_run(void **state)
 	    "--identity '%s' --known-hosts '%s' --state-dir state --batch "
 	    "--yes >out 2>&1 || { cat out >&2; exit 1; }", fx.dir,
 	    prog != NULL ? prog : "./escalator", fx.id, fx.known_hosts), 0);
-	req = vim_requests();
-	assert_string_equal(req,
-	    ON("n1") POLLS("n1") OFF("n1")
-	    ON("n2") POLLS("n2") OFF("n2")
-	    ON("n3") POLLS("n3") OFF("n3"));
+	assert_requests(EACH_IN_TURN);
 	assert_token_nowhere();
-	free(req);
 	free(path);
 	free(text);
 }

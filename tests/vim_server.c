@@ -10,6 +10,7 @@
 #include <microhttpd.h>
 
 #include "escalator/util.h"
+#include "mhd_reply.h"
 #include "vim_server.h"
 
 #define BODY_MAX	4096
@@ -67,22 +68,6 @@ log_add(struct vim_server *s, const char *line)
 	s->loglen += n;
 	s->log[s->loglen++] = '\n';
 	s->log[s->loglen] = '\0';
-}
-
-static enum MHD_Result
-reply(struct MHD_Connection *c, unsigned int status, const char *body)
-{
-	struct MHD_Response *r;
-	enum MHD_Result rc;
-
-	r = MHD_create_response_from_buffer(strlen(body), (void *)body,
-	    MHD_RESPMEM_MUST_COPY);
-	if (r == NULL)
-		return MHD_NO;
-	MHD_add_response_header(r, "Content-Type", "application/json");
-	rc = MHD_queue_response(c, status, r);
-	MHD_destroy_response(r);
-	return rc;
 }
 
 /* Under the lock: what the VIM does with an authenticated request. */
@@ -144,7 +129,7 @@ request(struct vim_server *s, struct MHD_Connection *c, const char *url,
 	if (authed)
 		status = answer(s, method, url, body, sizeof body);
 	pthread_mutex_unlock(&s->lock);
-	return reply(c, status, body);
+	return mhd_reply(c, status, "application/json", body);
 }
 
 static enum MHD_Result

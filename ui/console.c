@@ -495,6 +495,8 @@ loop(struct ui *ui)
 static void
 ui_free(struct ui *ui)
 {
+	/* a question may still be open: a quit at the commit boundary */
+	dialog_close(ui);
 	if (ui->eng != NULL)
 		engine_free(ui->eng);
 	if (ui->m.inv != NULL)

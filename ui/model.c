@@ -360,6 +360,10 @@ ui_model_snapshot(struct ui_model *m, struct engine_snapshot *s)
 	for (size_t i = 0; i < s->nnodes && i < m->inv->count; i++) {
 		enum ui_node_state st = ui_node_state_of(&s->nodes[i]);
 
+		/* the monitor's line counts the nodes' verdicts */
+		if (i >= m->snap.nnodes || str_changed(s->nodes[i].health,
+		    m->snap.nodes[i].health))
+			dirty |= UI_DIRTY(HEALTH);
 		if (st != m->state[i]) {
 			m->state[i] = st;
 			states = true;

@@ -3,6 +3,7 @@
 #define ESCALATOR_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Exit codes, documented in README.md and escalator --help. */
@@ -73,6 +74,27 @@ int	cli_transport_recorded(struct cli_transport *, const char *options,
 struct engine_config;
 void	cli_transport_setup(struct cli_transport *, struct engine_config *);
 void	cli_transport_free(struct cli_transport *);
+
+/*
+ * The health lines of run and resume: failures and recoveries as they
+ * come, first healthy results as one line per check ("health api-up:
+ * 40 of 40 nodes ok") once every node has reported or an interval has
+ * passed since the check's first result.
+ */
+struct campaign;
+struct inventory;
+struct engine_event;
+struct cli_health;
+struct cli_health *cli_health_new(const struct campaign *,
+	    const struct inventory *);
+void	cli_health_free(struct cli_health *);
+/* Take a health event: whether its own line is to be printed. */
+bool	cli_health_event(struct cli_health *, const struct engine_event *);
+/* A check's summary due at now_ms (campaign clock), any pending one
+ * with all; malloc'd, NULL when none is. */
+char	*cli_health_due(struct cli_health *, int64_t now_ms, bool all);
+/* A summary waits for nodes or for time to pass. */
+bool	cli_health_pending(const struct cli_health *);
 
 int	cmd_check(int argc, char **argv);
 int	cmd_plan(int argc, char **argv);

@@ -123,7 +123,7 @@ struct transport {
 	const struct transport_ops	*ops;
 };
 
-/* Expand {name} {address} {port} {user} in a command or URL template;
+/* Expand {name} {address} {port} {user} in a command, URL or body;
  * other braces stay as they are. Returns a malloc'd string. */
 char	*transport_expand(const char *tmpl, const struct node *);
 

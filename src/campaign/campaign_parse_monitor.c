@@ -70,21 +70,12 @@ static void
 monitor_policy(struct cfg *cfg, const config_setting_t *g,
     struct campaign *c)
 {
-	char *v = NULL, *hint;
+	int i;
 
 	c->monitor.on_failure = ON_FAILURE_PAUSE;
-	if (!cfg_string(cfg, g, "on_failure", "monitor", &v))
-		return;
-	if (strcmp(v, "continue") == 0)
-		c->monitor.on_failure = ON_FAILURE_CONTINUE;
-	else if (strcmp(v, "pause") != 0) {
-		hint = name_hint(monitor_policies, v);
-		cfg_error(cfg, config_setting_get_member(g, "on_failure"),
-		    hint, "monitor: on_failure must be \"pause\" or "
-		    "\"continue\", not \"%s\"", v);
-		free(hint);
-	}
-	free(v);
+	if (cfg_choice(cfg, g, "on_failure", "monitor", monitor_policies,
+	    "on_failure must be \"pause\" or \"continue\", not", &i))
+		on_failure_parse(monitor_policies[i], &c->monitor.on_failure);
 }
 
 void

@@ -59,27 +59,6 @@ expect_json_free(struct label *e, size_t n)
 	free(e);
 }
 
-/* A string that must be one of names; NULL stays when it is not. */
-static void
-parse_choice(struct cfg *cfg, const config_setting_t *g, const char *key,
-    const char *ctx, const char *const *names, char **out)
-{
-	char *v = NULL, *hint;
-
-	if (!cfg_string(cfg, g, key, ctx, &v))
-		return;
-	if (name_index(names, v) >= 0) {
-		free(*out);
-		*out = v;
-		return;
-	}
-	hint = name_hint(names, v);
-	cfg_error(cfg, config_setting_get_member(g, key), hint,
-	    "%s: unknown %s \"%s\"", ctx, key, v);
-	free(hint);
-	free(v);
-}
-
 static void
 parse_action(struct cfg *cfg, const config_setting_t *g, const char *ctx,
     const char *what, unsigned allowed, struct step *s)
@@ -226,23 +205,26 @@ parse_action_fields(struct cfg *cfg, const config_setting_t *g,
 {
 	long long status;
 	const char *req = required_key(s->action);
+	int i;
 
 	if (req != NULL)
 		cfg_require(cfg, g, req, ctx);
 	cfg_string(cfg, g, "command", ctx, &s->command);
 	cfg_string(cfg, g, "undo", ctx, &s->undo);
 	cfg_string(cfg, g, "url", ctx, &s->url);
-	s->http_method = xstrdup("GET");
-	parse_choice(cfg, g, "method", ctx, http_methods, &s->http_method);
+	s->http_method = xstrdup(cfg_choice(cfg, g, "method", ctx,
+	    http_methods, "unknown method", &i) ? http_methods[i] : "GET");
 	cfg_string(cfg, g, "body", ctx, &s->body);
 	s->expect_status = 200;
 	if (cfg_int(cfg, g, "expect_status", ctx, 100, 599, &status))
 		s->expect_status = (int)status;
 	parse_expect_json(cfg, g, ctx, &s->expect_json, &s->nexpect_json);
-	if (s->action == STEP_MAINTENANCE_ON ||
+	if (cfg_choice(cfg, g, "handover", ctx, handovers, "unknown handover",
+	    &i))
+		s->handover = xstrdup(handovers[i]);
+	else if (s->action == STEP_MAINTENANCE_ON ||
 	    s->action == STEP_MAINTENANCE_OFF)
 		s->handover = xstrdup("none");
-	parse_choice(cfg, g, "handover", ctx, handovers, &s->handover);
 	cfg_string(cfg, g, "item", ctx, &s->item);
 	cfg_string(cfg, g, "test", ctx, &s->test);
 	cfg_string(cfg, g, "message", ctx, &s->message);

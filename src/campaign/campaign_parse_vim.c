@@ -109,27 +109,6 @@ parse_ready(struct cfg *cfg, const config_setting_t *g, const char *parent,
 		    ctx);
 }
 
-static void
-parse_method(struct cfg *cfg, const config_setting_t *g, const char *ctx,
-    const char *dflt, struct vim_request *r)
-{
-	char *v = NULL, *hint;
-
-	r->method = xstrdup(dflt);
-	if (!cfg_string(cfg, g, "method", ctx, &v))
-		return;
-	if (name_index(vim_methods, v) >= 0) {
-		free(r->method);
-		r->method = v;
-		return;
-	}
-	hint = name_hint(vim_methods, v);
-	cfg_error(cfg, config_setting_get_member(g, "method"), hint,
-	    "%s: method must change the host's state, not \"%s\"", ctx, v);
-	free(hint);
-	free(v);
-}
-
 /* maintenance_on (on) or maintenance_off: POST, or DELETE for taking
  * a host out of maintenance with nothing to say in a body. */
 static void
@@ -140,6 +119,7 @@ parse_request(struct cfg *cfg, const config_setting_t *vim, const char *key,
 		"expect_status", "expect_json", "timeout", "ready", NULL };
 	config_setting_t *g;
 	char ctx[64];
+	int i;
 
 	snprintf(ctx, sizeof ctx, "vim: %s", key);
 	if (!cfg_require(cfg, vim, key, "vim") ||
@@ -152,8 +132,11 @@ parse_request(struct cfg *cfg, const config_setting_t *vim, const char *key,
 		url_check(cfg, g, ctx, r->url);
 	if (cfg_string(cfg, g, "body", ctx, &r->body))
 		no_env(cfg, g, "body", ctx, r->body);
-	parse_method(cfg, g, ctx, on || r->body != NULL ? "POST" : "DELETE",
-	    r);
+	if (cfg_choice(cfg, g, "method", ctx, vim_methods,
+	    "method must change the host's state, not", &i))
+		r->method = xstrdup(vim_methods[i]);
+	else
+		r->method = xstrdup(on || r->body != NULL ? "POST" : "DELETE");
 	expect_status(cfg, g, ctx, r);
 	parse_expect_json(cfg, g, ctx, &r->expect_json, &r->nexpect_json);
 	cfg_duration(cfg, g, "timeout", ctx, &r->timeout_ms);

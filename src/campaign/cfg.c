@@ -583,6 +583,24 @@ cfg_strv(struct cfg *c, const config_setting_t *g, const char *key,
 }
 
 bool
+cfg_choice(struct cfg *c, const config_setting_t *g, const char *key,
+    const char *ctx, const char *const *names, const char *rule, int *index)
+{
+	char *v = NULL, *hint;
+
+	if (!cfg_string(c, g, key, ctx, &v))
+		return false;
+	if ((*index = name_index(names, v)) < 0) {
+		hint = name_hint(names, v);
+		cfg_error(c, member(g, key), hint, "%s%s%s \"%s\"", CTX(ctx),
+		    rule, v);
+		free(hint);
+	}
+	free(v);
+	return *index >= 0;
+}
+
+bool
 cfg_labels(struct cfg *c, const config_setting_t *g, const char *key,
     const char *ctx, struct label **out, size_t *nout)
 {

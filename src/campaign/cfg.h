@@ -69,6 +69,11 @@ bool	cfg_duration(struct cfg *, const config_setting_t *, const char *key,
 	    const char *ctx, int64_t *ms);
 bool	cfg_strv(struct cfg *, const config_setting_t *, const char *key,
 	    const char *ctx, struct strv *);
+/* A string that must be one of names (NULL-terminated): true with its
+ * index. Another is reported as "CTX: RULE \"value\"" with a hint. */
+bool	cfg_choice(struct cfg *, const config_setting_t *, const char *key,
+	    const char *ctx, const char *const *names, const char *rule,
+	    int *index);
 /* A group of key = "string" pairs. */
 bool	cfg_labels(struct cfg *, const config_setting_t *, const char *key,
 	    const char *ctx, struct label **, size_t *);

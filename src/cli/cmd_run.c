@@ -390,6 +390,16 @@ on_sigint(int sig)
 	interrupted = 1;
 }
 
+/* "HH:MM:SS  text", the time on the campaign clock. */
+static void
+print_line(int64_t ts_ms, const char *text)
+{
+	char ts[32];
+
+	clock_format_iso(ts_ms, ts, sizeof ts);
+	printf("%s  %s\n", ts + 11, text != NULL ? text : "");
+}
+
 static void
 print_event(const struct engine_event *ev)
 {
@@ -399,8 +409,7 @@ print_event(const struct engine_event *ev)
 	    ev->type == ENGINE_EVENT_PHASE || (ev->type ==
 	    ENGINE_EVENT_WAITING && ev->wait.reason == WAIT_APPROVAL))
 		return;	/* another line about it says more */
-	clock_format_iso(ev->ts_ms, ts, sizeof ts);
-	printf("%s  %s\n", ts + 11, ev->text ? ev->text : "");
+	print_line(ev->ts_ms, ev->text);
 	if (ev->type == ENGINE_EVENT_APPROVAL && ev->approval.affected)
 		printf("          affects %s\n", ev->approval.affected);
 	if (ev->type == ENGINE_EVENT_APPROVAL && ev->approval.deadline_ms > 0)
@@ -505,12 +514,42 @@ exit_code(enum engine_state s)
 	}
 }
 
+/* The health summaries due at now_ms, or every pending one. */
+static void
+summaries_print(struct cli_health *h, int64_t now_ms, bool all)
+{
+	char *line;
+
+	while ((line = cli_health_due(h, now_ms, all)) != NULL) {
+		print_line(now_ms, line);
+		free(line);
+	}
+}
+
+/* Nothing more may come for a while: a question, or the end. */
+static bool
+asks_or_ends(const struct engine_event *ev)
+{
+	return ev->type == ENGINE_EVENT_APPROVAL ||
+	    ev->type == ENGINE_EVENT_FINISHED ||
+	    (ev->type == ENGINE_EVENT_STATE &&
+	    ev->state == ENGINE_STATE_ERROR_DETECTED);
+}
+
 /* React to one event; returns true when the engine has finished. */
 static bool
 handle_event(struct engine *e, const struct run_opts *o,
-    const struct policy *p, const struct engine_event *ev, int *rc)
+    const struct policy *p, struct cli_health *h,
+    const struct engine_event *ev, int *rc)
 {
-	print_event(ev);
+	bool show = ev->type != ENGINE_EVENT_HEALTH ||
+	    cli_health_event(h, ev);
+
+	if (asks_or_ends(ev))
+		summaries_print(h, ev->ts_ms, true);
+	if (show)
+		print_event(ev);
+	summaries_print(h, ev->ts_ms, false);
 	switch (ev->type) {
 	case ENGINE_EVENT_APPROVAL:
 		answer_approval(e, o, p, &ev->approval);
@@ -529,8 +568,23 @@ handle_event(struct engine *e, const struct run_opts *o,
 	return false;
 }
 
+/* No event for a while: a summary may be due on the engine's clock. */
+static void
+summaries_at_engine_clock(struct engine *e, struct cli_health *h)
+{
+	struct engine_snapshot snap;
+
+	if (!cli_health_pending(h))
+		return;
+	engine_snapshot(e, &snap);
+	summaries_print(h, snap.now_ms, false);
+	engine_snapshot_free(&snap);
+	fflush(stdout);
+}
+
 static int
-follow(struct engine *e, const struct run_opts *o, const struct policy *p)
+follow(struct engine *e, const struct run_opts *o, const struct policy *p,
+    struct cli_health *h)
 {
 	struct engine_command cmd = { .operator = o->operator };
 	struct pollfd pfd = { .fd = engine_event_fd(e), .events = POLLIN };
@@ -553,8 +607,10 @@ follow(struct engine *e, const struct run_opts *o, const struct policy *p)
 			break;
 		ev = engine_events_take(e, &n);
 		for (size_t i = 0; i < n && !done; i++)
-			done = handle_event(e, o, p, &ev[i], &rc);
+			done = handle_event(e, o, p, h, &ev[i], &rc);
 		engine_events_free(ev, n);
+		if (n == 0)
+			summaries_at_engine_clock(e, h);
 	}
 	return rc;
 }
@@ -565,6 +621,7 @@ drive(const struct engine_config *cfg, const struct run_opts *o)
 	struct sigaction sa, old;
 	struct policy p;
 	struct engine *e;
+	struct cli_health *h;
 	char *err = NULL;
 	int rc;
 
@@ -578,7 +635,9 @@ drive(const struct engine_config *cfg, const struct run_opts *o)
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_sigint;
 	sigaction(SIGINT, &sa, &old);
-	rc = follow(e, o, &p);
+	h = cli_health_new(cfg->campaign, cfg->inventory);
+	rc = follow(e, o, &p, h);
+	cli_health_free(h);
 	engine_free(e);
 	sigaction(SIGINT, &old, NULL);
 	printf("state directory: %s\n", cfg->state_dir);

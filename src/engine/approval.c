@@ -214,6 +214,18 @@ approvals_withdraw(struct engine *e, bool keep_deadlines)
 		view_approvals(e);
 }
 
+void
+approval_retract(struct engine *e, uint32_t id)
+{
+	for (size_t i = 0; i < e->napprovals; i++)
+		if (e->approvals[i].info.id == id) {
+			approval_release(e, &e->approvals[i].info);
+			approval_remove(e, i);
+			view_approvals(e);
+			return;
+		}
+}
+
 /* A defer of a question with a deadline: another timeout to answer, and
  * the campaign goes on waiting for it rather than suspend. */
 static void

@@ -260,6 +260,9 @@ void	approval_command(struct engine *, const struct engine_command *);
  * purpose: the journal keeps the deadlines for the run that resumes,
  * as after a crash. */
 void	approvals_withdraw(struct engine *, bool keep_deadlines);
+/* Closed without a decision, the question no longer holds: its units
+ * go on and ask again. */
+void	approval_retract(struct engine *, uint32_t id);
 int64_t	approvals_deadline(const struct engine *);
 void	approvals_expire(struct engine *);
 
@@ -270,11 +273,17 @@ void	hostkey_met(struct engine *, struct unit *,
 	    const struct transport_hostkey *);
 /* The transport's news of a node (a result with id 0). */
 void	hostkey_news(struct engine *, const struct transport_result *);
+/* A health probe of the node met an unknown key. */
+void	hostkey_probed(struct engine *, uint32_t node,
+	    const struct transport_result *);
 /* Before the unit's next work: true when its node's key waits for the
  * operator, and the unit now does too. */
 bool	hostkey_hold(struct engine *, struct unit *);
-/* Put every key found ahead of need to the operator, once. */
+/* Put every key found ahead of need to the operator, once, if its
+ * node still has work. */
 void	hostkeys_ask(struct engine *);
+/* A resumed run: the denials journaled before. */
+void	hostkeys_restore(struct engine *);
 void	hostkey_decided(struct engine *, const struct engine_approval *,
 	    bool accepted);
 

@@ -8,8 +8,10 @@
  * goes on. Accepting records the key (the transport checks it is still
  * the one shown) and the steps run as if for the first time, on a fresh
  * connection that must present that very key; denying fails them and
- * their policy applies. A changed key is never a question: the
- * transport refuses it, and news of one is an error in the log at once.
+ * their policy applies; the denial is a journal fact, so a resumed run
+ * keeps it. A changed key is never a question: the transport refuses
+ * it, and news of one is an error in the log at once. Nor is the key of
+ * a node with nothing left to do, until something needs it after all.
  */
 #include "config.h"
 
@@ -77,15 +79,43 @@ hostkey_denied(const struct engine *e, uint32_t node,
 	    k->fingerprint) == 0;
 }
 
+/* A key that changes between two connections, both unknown, is
+ * suspicious: said loudly, and the question about the first one is
+ * withdrawn; its units go on and ask about the new one. */
+static void
+hostkey_replaced(struct engine *e, uint32_t node, uint32_t old,
+    const struct transport_hostkey *k)
+{
+	const char *name = e->inv->nodes[node].name;
+	char *msg;
+
+	msg = xasprintf("%s now offers another unknown %s host key %s, not "
+	    "%s as asked: that question is withdrawn and the new key put to "
+	    "the operator; check it out of band", name, k->type,
+	    k->fingerprint, e->hostkeys[node].offered.fingerprint);
+	journal_event(e->j, NULL, "hostkey-changed", name, msg);
+	note(e, name, "hostkey", "failed", "%s", msg);
+	free(msg);
+	approval_retract(e, old);
+}
+
 /* The node offers k: the operator's to decide, unless already denied. */
 static void
 hostkey_offered(struct engine *e, uint32_t node,
     const struct transport_hostkey *k)
 {
+	struct node_hostkey *h = &e->hostkeys[node];
+	uint32_t old;
+
 	if (hostkey_denied(e, node, k))
 		return;
-	e->hostkeys[node].offered = *k;
-	e->hostkeys[node].denied = false;
+	if (h->offered.type[0] != '\0' && !h->denied &&
+	    strcmp(h->offered.fingerprint, k->fingerprint) != 0 &&
+	    (old = hostkey_asked(e, e->inv->nodes[node].name, &h->offered)) !=
+	    NO_APPROVAL)
+		hostkey_replaced(e, node, old, k);
+	h->offered = *k;
+	h->denied = false;
 }
 
 void
@@ -105,6 +135,14 @@ hostkey_met(struct engine *e, struct unit *u,
 	hostkey_offered(e, w->node, k);
 	u->st = UNIT_APPROVAL;
 	u->approval = hostkey_question(e, w->node, w->name);
+}
+
+void
+hostkey_probed(struct engine *e, uint32_t node,
+    const struct transport_result *r)
+{
+	if (hostkey_unknown(e, r) && !node_skipped(e, node))
+		hostkey_offered(e, node, &r->hostkey);
 }
 
 void
@@ -141,13 +179,88 @@ hostkey_hold(struct engine *e, struct unit *u)
 	return true;
 }
 
+/* A unit of the phase has works left on the node. */
+static bool
+units_work_on(const struct engine *e, uint32_t node)
+{
+	for (size_t i = 0; i < e->nunits; i++) {
+		const struct unit *u = &e->units[i];
+
+		if (u->st == UNIT_DONE)
+			continue;
+		for (size_t k = u->next; k < u->nworks; k++)
+			if (u->works[k].node == node)
+				return true;
+	}
+	return false;
+}
+
+/* Whether the run still has steps for the node: validation and the
+ * testing phase run on every node, a procedure on those not through. */
+static bool
+work_left(const struct engine *e, uint32_t node)
+{
+	const char *status = e->view.nodes[node].status;
+
+	if (node_skipped(e, node))
+		return false;
+	if (units_work_on(e, node))
+		return true;
+	switch (e->phase) {
+	case ENGINE_PHASE_PREPARATION:
+	case ENGINE_PHASE_VALIDATION:
+	case ENGINE_PHASE_BACKUP:
+		return true;
+	case ENGINE_PHASE_EXECUTION:
+		return e->c->ntests > 0 || status == NULL ||
+		    strcmp(status, "pending") == 0 ||
+		    strcmp(status, "running") == 0;
+	default:
+		return false;
+	}
+}
+
 void
 hostkeys_ask(struct engine *e)
 {
 	for (uint32_t i = 0; i < e->inv->count; i++)
 		if (e->hostkeys[i].offered.type[0] != '\0' &&
-		    !e->hostkeys[i].denied && !node_skipped(e, i))
+		    !e->hostkeys[i].denied && work_left(e, i))
 			hostkey_question(e, i, AHEAD);
+}
+
+static char *
+denied_key(const char *node)
+{
+	return xasprintf("hostkey-denied.%s", node);
+}
+
+/* The keys denied before a restart stay denied. */
+void
+hostkeys_restore(struct engine *e)
+{
+	for (uint32_t i = 0; i < e->inv->count; i++) {
+		struct node_hostkey *h = &e->hostkeys[i];
+		char *key = denied_key(e->inv->nodes[i].name);
+		char *v = journal_fact_get(e->j, key);
+
+		if (v != NULL && sscanf(v, "%31s %63s", h->offered.type,
+		    h->offered.fingerprint) == 2)
+			h->denied = true;
+		free(v);
+		free(key);
+	}
+}
+
+static void
+denial_record(struct engine *e, const struct engine_approval *a)
+{
+	char *key = denied_key(a->node), *v;
+
+	v = xasprintf("%s %s", a->hostkey.type, a->hostkey.fingerprint);
+	journal_fact_put(e->j, key, v);
+	free(v);
+	free(key);
 }
 
 void
@@ -161,6 +274,8 @@ hostkey_decided(struct engine *e, const struct engine_approval *a,
 	if (node < 0)
 		return;
 	h = &e->hostkeys[node];
+	if (!accepted)
+		denial_record(e, a);
 	if (accepted && e->tp->ops->hostkey_accept(e->tp, (uint32_t)node,
 	    a->hostkey.fingerprint, &err) == -1) {
 		if (err == NULL)

@@ -414,6 +414,7 @@ monitor_result(struct engine *e, const struct transport_result *r)
 			break;
 		probe_verdict(e, (uint32_t)(i / nk), i % nk,
 		    r->status == TRANSPORT_OK, r->output, r->ended_ms);
+		hostkey_probed(e, (uint32_t)(i / nk), r);
 		break;
 	}
 	return true;

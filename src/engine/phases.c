@@ -836,6 +836,7 @@ phase_prepare(struct engine *e)
 	synthetic_build(e);
 	if (e->cfg.resume) {
 		nodes_restore(e);
+		hostkeys_restore(e);
 		tasks_skip(e);
 		forces_resume(e);
 		resume_state(e);

@@ -114,7 +114,9 @@ rollback_begin(struct engine *e, bool restore)
 	journal_fact_put(e->j, "rollback", restore ? "restore" : "graceful");
 	e->phase = ENGINE_PHASE_ROLLBACK;
 	e->phase_entered = true;
-	e->rollback_pausing = false;
+	/* A quit that came while stopping for the rollback holds it at
+	 * its first safe point: resume carries it on. */
+	e->rollback_pausing = e->quit_requested;
 	memset(&e->sched_block, 0, sizeof e->sched_block);
 	set_state(e, ENGINE_STATE_ROLLING_BACK);
 	emit(e, ENGINE_EVENT_PHASE, NULL, NULL, "%s",

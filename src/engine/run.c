@@ -225,6 +225,9 @@ command_run(struct engine *e, const struct engine_command *cmd)
 	}
 }
 
+/* A quit is no decision: what runs finishes, then the thread ends
+ * (quit_point()). The commit boundary runs nothing, so it ends there at
+ * once and stays what it is: the reopened run asks the commit again. */
 static void
 command_quit(struct engine *e)
 {
@@ -331,6 +334,15 @@ at_rest(const struct engine *e)
 	    e->state == ENGINE_STATE_SUSPENDED ||
 	    e->state == ENGINE_STATE_ERROR_DETECTED ||
 	    e->state == ENGINE_STATE_ROLLBACK_SUSPENDED;
+}
+
+/* A quit asked for may end the thread now: nothing runs, and only a
+ * command would move the engine on. */
+static bool
+quit_point(const struct engine *e)
+{
+	return e->quit_requested && (at_rest(e) ||
+	    e->state == ENGINE_STATE_EXECUTION_COMPLETED);
 }
 
 static void
@@ -554,7 +566,7 @@ engine_main(void *arg)
 			if (!at_rest(e) && e->state != ENGINE_STATE_SUSPENDING)
 				hostkeys_ask(e);
 			explain_wait(e);
-			if (e->quit_requested && at_rest(e))
+			if (quit_point(e))
 				break;
 			if (engine_state_final(e->state))
 				break;

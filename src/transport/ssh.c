@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +52,14 @@ job_finish(struct ssh_transport *t, struct job *j, bool ok, int exit_code,
 	va_start(ap, fmt);
 	vsnprintf(j->result.output, sizeof j->result.output, fmt, ap);
 	va_end(ap);
+}
+
+struct http_prober *
+http_prober(struct ssh_transport *t)
+{
+	if (t->http == NULL)
+		t->http = http_prober_new(t->cfg.ca_file);
+	return t->http;
 }
 
 /* kill: the job was given up, its command must not go on. */
@@ -100,15 +109,23 @@ http_start(struct ssh_transport *t, struct job *j,
 	struct http_request r = {
 		.url = a->url,
 		.method = s != NULL ? s->http_method : NULL,
-		.body = s != NULL ? s->body : NULL,
 		.expect_status = s != NULL ? s->expect_status : 0,
 		.expect_json = s != NULL ? s->expect_json : NULL,
 		.nexpect_json = s != NULL ? s->nexpect_json : 0,
 		.timeout_ms = s != NULL ? s->timeout_ms : 0,
 	};
+	char *body = NULL;
+	int rc;
 
+	/* The engine expands the URL; the body, which only a request
+	 * needs, is expanded here, as the VIM's are. */
+	if (s != NULL && s->body != NULL)
+		r.body = body = transport_expand(s->body,
+		    &t->cfg.inventory->nodes[a->node]);
 	j->kind = JOB_HTTP;
-	return http_probe_start(t->http, j->id, &r, err);
+	rc = http_probe_start(http_prober(t), j->id, &r, err);
+	free(body);
+	return rc;
 }
 
 static bool
@@ -179,6 +196,8 @@ http_results(struct ssh_transport *t)
 	struct http_result r[HTTP_RESULTS];
 	size_t n;
 
+	if (t->http == NULL)
+		return;
 	do {
 		n = http_prober_collect(t->http, r, HTTP_RESULTS);
 		for (size_t i = 0; i < n; i++) {
@@ -344,6 +363,15 @@ poll_timeout(struct ssh_transport *t, int64_t deadline)
 	return ms < 0 ? 0 : (int)min64(ms, 60000);
 }
 
+/* With the HTTP prober's sockets once it exists; -1 on error. */
+static int
+fds_wait(struct ssh_transport *t, struct pollfd *fds, size_t n, int ms)
+{
+	if (t->http != NULL)
+		return http_prober_wait(t->http, fds, n, ms);
+	return poll(fds, n, ms) == -1 ? -1 : 0;
+}
+
 static bool
 poll_sleep(struct ssh_transport *t, int64_t deadline, int wake_fd)
 {
@@ -369,8 +397,7 @@ poll_sleep(struct ssh_transport *t, int64_t deadline, int wake_fd)
 			    .fd = ssh_get_fd(t->nodes[i].session),
 			    .events = ev };
 	}
-	if (http_prober_wait(t->http, fds, n, poll_timeout(t, deadline)) ==
-	    -1)
+	if (fds_wait(t, fds, n, poll_timeout(t, deadline)) == -1)
 		fds[0].revents = 0;
 	woken = wake_fd >= 0 && (fds[0].revents & POLLIN);
 	free(fds);
@@ -570,7 +597,6 @@ ssh_transport_open(const struct ssh_transport_config *cfg, char **err)
 		return NULL;
 	}
 	t->nodes = xcalloc(cfg->inventory->count, sizeof *t->nodes);
-	t->http = http_prober_new(cfg->ca_file);
 	sessions_ahead(t);
 	return &t->base;
 }

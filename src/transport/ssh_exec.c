@@ -243,9 +243,13 @@ finish_with_status(struct ssh_transport *t, struct job *j, int status)
 		fclose(j->log);
 	j->log = NULL;
 	if (status == 0)
-		job_finish(t, j, true, 0, "%s", line);
+		job_finish(t, j, true, 0, "%s", *line == '\0' &&
+		    j->text != NULL ? j->text : line);
 	else if (*line != '\0')
 		job_finish(t, j, false, status, "%s", line);
+	else if (j->text != NULL)	/* a restore's command, silent */
+		job_finish(t, j, false, status, "restore failed: its command "
+		    "ended with exit status %d", status);
 	else
 		job_finish(t, j, false, status, "exit status %d", status);
 }

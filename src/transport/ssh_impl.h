@@ -88,7 +88,9 @@ struct job {
 
 	/* timers and handover */
 	char			*text;		/* a timer's result; the VIM's
-						 * last answer */
+						 * last answer; what a restore
+						 * put back, before its
+						 * command */
 	bool			 requested;	/* HAProxy was told */
 	const struct vim_request *vim;		/* the request, its poll */
 	bool			 polling;	/* the request went through */
@@ -132,7 +134,7 @@ struct ssh_transport {
 	struct ssh_node			*nodes;
 	struct job			*jobs;
 	struct reaper			*reapers;
-	struct http_prober		*http;
+	struct http_prober		*http;	/* from the first request */
 	struct transfer_pool		*pool;	/* from the first transfer */
 	uint32_t			 ahead;	/* next node to connect ahead */
 	uint32_t			 max_busy; /* most nodes busy at once */
@@ -279,5 +281,8 @@ void	job_finish(struct ssh_transport *, struct job *, bool ok,
 	    int exit_code, const char *fmt, ...)
 	    __attribute__((format(printf, 5, 6)));
 const char	*node_name(const struct ssh_transport *, uint32_t node);
+/* The HTTP prober, made by the first request: libcurl's set-up costs
+ * resident memory that a campaign without URLs never needs. */
+struct http_prober *http_prober(struct ssh_transport *);
 
 #endif

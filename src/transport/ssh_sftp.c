@@ -287,6 +287,14 @@ names_append(char *buf, size_t size, const struct strv *names)
 }
 
 int
+tree_counts(char *buf, size_t size, size_t files, size_t dirs, size_t links)
+{
+	return snprintf(buf, size, "%zu file%s, %zu director%s, %zu link%s",
+	    files, files == 1 ? "" : "s", dirs, dirs == 1 ? "y" : "ies",
+	    links, links == 1 ? "" : "s");
+}
+
+int
 sftp_replace(struct sftp_conn *c, const char *tmp, const char *dest)
 {
 	sftp_attributes a;

@@ -62,6 +62,9 @@ int	sftp_owner_set(struct sftp_conn *, const char *path, const char *shown,
 /* A temporary given up: removed, or left for the engine to remove
  * when the connection is gone. */
 void	sftp_temp_drop(struct sftp_conn *, const char *tmp);
+/* "1 file, 2 directories, 0 links" into buf; snprintf's return. */
+int	tree_counts(char *buf, size_t size, size_t files, size_t dirs,
+	    size_t links);
 /* names after what is in buf, as many as fit, then "(see the log)". */
 void	names_append(char *buf, size_t size, const struct strv *names);
 

@@ -421,15 +421,16 @@ static void
 backup_said(struct backup *b, const char *output)
 {
 	struct transfer *x = b->c->x;
+	char counts[96];
 	int n;
 
+	tree_counts(counts, sizeof counts, b->nfiles, b->ndirs, b->nlinks);
 	if (x->files.count == 0)
 		n = snprintf(x->message, sizeof x->message, "backed up %s; "
 		    "manifest written", output);
 	else
-		n = snprintf(x->message, sizeof x->message, "backed up: %zu "
-		    "files, %zu directories, %zu links%s%s", b->nfiles,
-		    b->ndirs, b->nlinks, *output != '\0' ? ", " : "", output);
+		n = snprintf(x->message, sizeof x->message, "backed up: %s%s%s",
+		    counts, *output != '\0' ? ", " : "", output);
 	/* Their names are in the log: paths do not fit here. */
 	if (b->skipped.count > 0 && n > 0 && (size_t)n < sizeof x->message)
 		snprintf(x->message + n, sizeof x->message - (size_t)n,

@@ -340,10 +340,11 @@ restore_said(struct sftp_conn *c, const struct restore_plan *p,
 	if (p->nentries == 0)
 		n = snprintf(x->message, sizeof x->message, "restored from "
 		    "the command's saved output");
-	else
-		n = snprintf(x->message, sizeof x->message, "restored: %zu "
-		    "files, %zu directories, %zu links", count[0], count[1],
-		    count[2]);
+	else {
+		n = snprintf(x->message, sizeof x->message, "restored: ");
+		n += tree_counts(x->message + n, sizeof x->message - (size_t)n,
+		    count[0], count[1], count[2]);
+	}
 	if (c->unowned.count > 0 && n > 0 && (size_t)n < sizeof x->message) {
 		snprintf(x->message + n, sizeof x->message - (size_t)n,
 		    "; owner not set on %zu: ", c->unowned.count);

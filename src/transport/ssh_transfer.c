@@ -263,8 +263,7 @@ transfer_finished(struct ssh_transport *t, struct job *j, struct transfer *x)
 		exec_stop(t, j, false);
 	} else if (j->exec_after) {
 		/* The result line, unless the command prints one. */
-		snprintf(j->tail[0].last, sizeof j->tail[0].last, "%s",
-		    x->message);
+		j->text = xstrdup(x->message);
 		/* On the node now, until its command takes it. */
 		j->restore_input = x->remote;
 		x->remote = NULL;

@@ -115,7 +115,7 @@ vim_send(struct ssh_transport *t, struct job *j, const struct vim_request *q,
 	r.headers = headers;
 	r.url = url = transport_expand(q->url, n);
 	r.body = body = q->body != NULL ? transport_expand(q->body, n) : NULL;
-	rc = http_probe_start(t->http, j->id, &r, err);
+	rc = http_probe_start(http_prober(t), j->id, &r, err);
 	free(url);
 	free(body);
 	headers_free(headers, r.nheaders);

@@ -57,12 +57,12 @@ transport_expand(const char *tmpl, const struct node *n)
 	    (close = strchr(open, '}')) != NULL) {
 		val = node_field(n, open + 1, (size_t)(close - open - 1), port,
 		    sizeof port);
-		append(&out, &len, p, (size_t)(open - p));
+		/* Not ours: the brace stays, and a key may follow inside
+		 * it, as in a JSON body's {"host":"{name}"}. */
+		append(&out, &len, p, (size_t)(open - p) + (val == NULL));
 		if (val != NULL)
 			append(&out, &len, val, strlen(val));
-		else
-			append(&out, &len, open, (size_t)(close - open + 1));
-		p = close + 1;
+		p = val != NULL ? close + 1 : open + 1;
 	}
 	append(&out, &len, p, strlen(p));
 	return out;
