@@ -23,6 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmdstat.h"
+
 #define MARK_VAR	"ESCALATOR_BENCH_TREE"
 #define SAMPLE_NS	20000000L
 
@@ -35,15 +37,6 @@ enum seen {
 static unsigned char	*seen;		/* by pid */
 static long		 pid_max;
 static char		 mark[64];	/* "VAR=VALUE" */
-
-static long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
 
 static long
 read_pid_max(void)
@@ -146,13 +139,30 @@ watch(pid_t child, long *peak)
 	}
 }
 
+/* SIG_BLOCK: SIGCHLD waits for watch() to take it. */
+static void
+sigchld_mask(int how)
+{
+	sigset_t chld;
+
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(how, &chld, NULL);
+}
+
+/* The command: SIGCHLD as it was, and our mark. */
+static void
+child_prep(void)
+{
+	sigchld_mask(SIG_UNBLOCK);
+	putenv(mark);
+}
+
 int
 main(int argc, char **argv)
 {
-	sigset_t chld;
 	long start, peak = 0;
 	pid_t pid;
-	FILE *out;
 	int status;
 
 	if (argc < 3) {
@@ -165,32 +175,14 @@ main(int argc, char **argv)
 		return 1;
 	}
 	snprintf(mark, sizeof mark, MARK_VAR "=%ld", (long)getpid());
-	sigemptyset(&chld);
-	sigaddset(&chld, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &chld, NULL);
-	start = now_ms();
-	if ((pid = fork()) == -1) {
-		perror("fork");
+	sigchld_mask(SIG_BLOCK);
+	start = cmdstat_now_ms();
+	if ((pid = cmdstat_spawn(argv + 2, child_prep)) == -1)
 		return 1;
-	}
-	if (pid == 0) {
-		sigprocmask(SIG_UNBLOCK, &chld, NULL);
-		putenv(mark);
-		execvp(argv[2], argv + 2);
-		perror(argv[2]);
-		_exit(127);
-	}
 	if ((status = watch(pid, &peak)) == -1) {
 		perror("treestat: wait");
 		return 1;
 	}
-	if ((out = fopen(argv[1], "w")) == NULL) {
-		perror(argv[1]);
-		return 1;
-	}
-	fprintf(out, "%ld %ld %d\n", now_ms() - start, peak,
-	    WIFEXITED(status) ? WEXITSTATUS(status) :
-	    128 + WTERMSIG(status));
 	free(seen);
-	return fclose(out) == 0 ? 0 : 1;
+	return cmdstat_write(argv[1], cmdstat_now_ms() - start, peak, status);
 }

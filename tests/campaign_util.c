@@ -130,3 +130,18 @@ tu_load_data(struct campaign *c, struct inventory *inv, const char *rel)
 	free(file);
 	return rc;
 }
+
+int
+tu_testbed(char **dir, struct campaign *c, struct inventory *inv)
+{
+	*dir = tmpdir_make();
+	return tu_load_data(c, inv, "tests/data/engine/testbed.cfg");
+}
+
+void
+tu_testbed_free(char *dir, struct campaign *c, struct inventory *inv)
+{
+	tmpdir_remove(dir);
+	campaign_free(c);
+	inventory_free(inv);
+}

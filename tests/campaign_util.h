@@ -29,5 +29,10 @@ int	 tu_inventory(struct inventory *, const char *text, struct diag_list *);
 /* Load a campaign of the source tree (rel: "tests/data/...") and its
  * inventory; -1, with the diagnostics printed, when either fails. */
 int	 tu_load_data(struct campaign *, struct inventory *, const char *rel);
+/* The engine tests' cluster (tests/data/engine/testbed.cfg) loaded, and
+ * a new scratch directory for a run's state in *dir; -1 when it does not
+ * load. tu_testbed_free removes the directory and frees the rest. */
+int	 tu_testbed(char **dir, struct campaign *, struct inventory *);
+void	 tu_testbed_free(char *dir, struct campaign *, struct inventory *);
 
 #endif

@@ -41,19 +41,39 @@ net_sh(const char *fmt, ...)
 	return st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-int
-net_free_port(void)
+/* A socket bound to a port of 127.0.0.1 the kernel chose, not
+ * listening; its port in *port, -1 when it cannot. */
+static int
+port_bound(int *port)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET };
 	socklen_t len = sizeof sin;
-	int fd = socket(AF_INET, SOCK_STREAM, 0), port = -1;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
 
+	*port = -1;
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	if (fd >= 0 && bind(fd, (struct sockaddr *)&sin, sizeof sin) == 0 &&
 	    getsockname(fd, (struct sockaddr *)&sin, &len) == 0)
-		port = ntohs(sin.sin_port);
+		*port = ntohs(sin.sin_port);
+	return fd;
+}
+
+int
+net_free_port(void)
+{
+	int port, fd = port_bound(&port);
+
 	if (fd >= 0)
 		close(fd);
+	return port;
+}
+
+int
+net_refusing_port(int *fd)
+{
+	int port;
+
+	*fd = port_bound(&port);
 	return port;
 }
 
@@ -108,8 +128,39 @@ net_httpd_start(pid_t *pid, const char *version)
 	return port > 0 ? (int)port : -1;
 }
 
-int
-net_sshd_start(const char *dir, int port, const char *host_key, pid_t *pid)
+/* sshd writes its pid file once it listens, and exits if it cannot
+ * bind: the port is its own, not another server's; 0, or -1 with sshd
+ * gone. */
+static int
+sshd_listening(const char *dir, pid_t *pid)
+{
+	char *file = xasprintf("%s/sshd.pid", dir), *text;
+	struct timespec pause = { 0, 20 * 1000000L };
+	int64_t until = time_mono_ms() + 60000;
+	bool up = false;
+
+	while (!up && time_mono_ms() < until) {
+		if (waitpid(*pid, NULL, WNOHANG) == *pid) {
+			*pid = 0;	/* reaped: nothing left to stop */
+			break;
+		}
+		text = net_slurp(file);
+		up = text != NULL && strtol(text, NULL, 10) == *pid;
+		free(text);
+		if (!up)
+			nanosleep(&pause, NULL);
+	}
+	if (!up) {
+		net_stop(*pid);
+		*pid = 0;
+	}
+	free(file);
+	return up ? 0 : -1;
+}
+
+/* sshd on port; 0 once it listens there, else -1. */
+static int
+sshd_run(const char *dir, int port, const char *host_key, pid_t *pid)
 {
 	char *cfg = xasprintf("%s/sshd_config", dir);
 	char *log = xasprintf("%s/sshd.log", dir);
@@ -136,7 +187,21 @@ net_sshd_start(const char *dir, int port, const char *host_key, pid_t *pid)
 	}
 	free(cfg);
 	free(log);
-	return net_port_open(port, 10000) ? 0 : -1;
+	return sshd_listening(dir, pid);
+}
+
+int
+net_sshd_start(const char *dir, int port, const char *host_key, pid_t *pid)
+{
+	/* Another process may take a free port before sshd binds it: then
+	 * another one, a few times. */
+	for (int i = 0; i < (port == 0 ? 5 : 1); i++) {
+		int p = port == 0 ? net_free_port() : port;
+
+		if (sshd_run(dir, p, host_key, pid) == 0)
+			return p;
+	}
+	return -1;
 }
 
 static void
@@ -167,14 +232,16 @@ net_sshd_setup(struct net_sshd *s, const char *keys, const char *prep,
 	if (getuid() == 0)
 		mkdir("/run/sshd", 0755);	/* privilege separation */
 	s->dir = tmpdir_make();
-	s->port = net_free_port();
 	s->user = xstrdup(pw != NULL ? pw->pw_name : "root");
 	if (net_sh("cd %s && for k in %s; do "
 	    "ssh-keygen -q -t ed25519 -N '' -C test -f $k || exit 1; done && "
 	    "%s", s->dir, keys, prep) != 0)
 		return -1;
+	if ((s->port = net_sshd_start(s->dir, 0, "host_key", &s->pid)) ==
+	    -1)
+		return -1;
 	sshd_nodes(s, nodes);
-	return net_sshd_start(s->dir, s->port, "host_key", &s->pid);
+	return 0;
 }
 
 void
@@ -225,6 +292,18 @@ net_sshd_fingerprint(const struct net_sshd *s, const char *name)
 	free(cmd);
 	line[strcspn(line, "\n")] = '\0';
 	return xstrdup(line);
+}
+
+uint64_t
+net_action_start(struct transport *t, struct transport_action *a)
+{
+	static uint64_t last_id;
+	char *err = NULL;
+
+	a->id = ++last_id;
+	if (t->ops->start(t, a, &err) == -1)
+		fail_msg("start on node %u: %s", a->node, err);
+	return a->id;
 }
 
 void

@@ -6,20 +6,24 @@
 #include <sys/types.h>
 
 #include "escalator/inventory.h"
+#include "escalator/transport.h"
 
 /* Run a shell command line; its exit status, -1 if it did not exit. */
 int	 net_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A TCP port on 127.0.0.1 that nobody listens on right now. */
 int	 net_free_port(void);
+/* A TCP port on 127.0.0.1 that refuses connections, and that nobody may
+ * take while *fd (bound to it, not listening) stays open; -1. */
+int	 net_refusing_port(int *fd);
 /* Whether 127.0.0.1:port accepts connections within ms. */
 bool	 net_port_open(int port, int ms);
 /* Start the test service (tests/node_httpd) on a free port; its port,
  * or -1. */
 int	 net_httpd_start(pid_t *, const char *version);
 #define NET_SSHD	"/usr/sbin/sshd"
-/* OpenSSH's sshd on 127.0.0.1:port, in the foreground, with dir's
- * host_key (a file name in dir) and dir/authorized_keys, logging to
- * dir/sshd.log; 0 once it listens, else -1. */
+/* OpenSSH's sshd on 127.0.0.1:port (0: a free one), in the foreground,
+ * with dir's host_key (a file name in dir) and dir/authorized_keys,
+ * logging to dir/sshd.log; its port once it listens, else -1. */
 int	 net_sshd_start(const char *dir, int port, const char *host_key,
 	    pid_t *);
 
@@ -54,6 +58,10 @@ int	 net_sshd_known_hosts(const struct net_sshd *, const char *name,
 /* The SHA256 fingerprint of the key file name in its scratch directory,
  * as ssh-keygen -lf shows it; malloc'd, fails the test if it cannot. */
 char	*net_sshd_fingerprint(const struct net_sshd *, const char *name);
+
+/* Starts a on t under a fresh id, one no other action of the process
+ * has, and returns it; fails the test when t cannot start it. */
+uint64_t net_action_start(struct transport *, struct transport_action *);
 
 /* SIGTERM, then SIGKILL after a second; reaps it. */
 void	 net_stop(pid_t);

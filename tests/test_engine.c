@@ -26,7 +26,7 @@
 #include "escalator/sim.h"
 #include "escalator/util.h"
 #include "campaign_util.h"
-#include "tmpdir.h"
+#include "engine_util.h"
 
 #define T0	1767229200000LL		/* 2026-01-01T01:00:00Z */
 #define DAY	(24LL * 3600 * 1000)
@@ -60,9 +60,7 @@ setup(void **state)
 {
 	struct fixture *f = xcalloc(1, sizeof *f);
 
-	f->dir = tmpdir_make();
-	if (tu_load_data(&f->c, &f->inv, "tests/data/engine/testbed.cfg") ==
-	    -1)
+	if (tu_testbed(&f->dir, &f->c, &f->inv) == -1)
 		return -1;
 	f->operator = "alice";
 	for (size_t k = 0; k < APPROVAL_KIND_COUNT; k++)
@@ -77,9 +75,7 @@ teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	tmpdir_remove(f->dir);
-	campaign_free(&f->c);
-	inventory_free(&f->inv);
+	tu_testbed_free(f->dir, &f->c, &f->inv);
 	strv_free(&f->faults);
 	free(f->first_execution_node);
 	free(f);
@@ -101,24 +97,8 @@ start(struct fixture *f, bool resume)
 		.seed = 1,
 		.faults = &f->faults,
 	};
-	struct engine_command go = { .type = ENGINE_CMD_START };
-	struct engine *e;
-	char *err = NULL;
 
-	if ((e = engine_start(&cfg, &err)) == NULL)
-		fail_msg("engine_start: %s", err);
-	engine_command(e, &go);
-	return e;
-}
-
-static void
-send(struct engine *e, enum engine_cmd_type type, uint32_t id,
-    const char *operator)
-{
-	struct engine_command cmd = { .type = type, .approval = id,
-	    .operator = operator };
-
-	engine_command(e, &cmd);
+	return te_start(&cfg);
 }
 
 static void
@@ -132,8 +112,10 @@ send_node(struct engine *e, enum engine_cmd_type type, const char *node,
 }
 
 static void
-seen(struct fixture *f, struct engine *e, const struct engine_event *ev)
+seen(void *arg, struct engine *e, const struct engine_event *ev)
 {
+	struct fixture *f = arg;
+
 	switch (ev->type) {
 	case ENGINE_EVENT_APPROVAL:
 		f->approvals++;
@@ -148,7 +130,7 @@ seen(struct fixture *f, struct engine *e, const struct engine_event *ev)
 			send_node(e, ENGINE_CMD_FORCE, f->force, f->operator);
 			f->force = NULL;
 		}
-		send(e, f->answer[ev->approval.kind], ev->approval.id,
+		te_send(e, f->answer[ev->approval.kind], ev->approval.id,
 		    f->operator);
 		break;
 	case ENGINE_EVENT_WAITING:
@@ -167,7 +149,7 @@ seen(struct fixture *f, struct engine *e, const struct engine_event *ev)
 		if (f->skip != NULL)
 			send_node(e, ENGINE_CMD_SKIP_NODE, f->skip, f->skip_by ?
 			    f->skip_by : f->operator);
-		send(e, f->on_error, 0, f->operator);
+		te_send(e, f->on_error, 0, f->operator);
 		break;
 	default:
 		break;
@@ -179,29 +161,7 @@ seen(struct fixture *f, struct engine *e, const struct engine_event *ev)
 static enum engine_state
 follow(struct fixture *f, struct engine *e, enum engine_state until)
 {
-	struct pollfd p = { .fd = engine_event_fd(e), .events = POLLIN };
-
-	for (;;) {
-		struct engine_event *ev;
-		size_t n;
-		bool stop = false;
-
-		if (poll(&p, 1, 10000) != 1)
-			fail_msg("the engine went silent");
-		ev = engine_events_take(e, &n);
-		for (size_t i = 0; i < n && !stop; i++) {
-			seen(f, e, &ev[i]);
-			if (ev[i].type == ENGINE_EVENT_FINISHED ||
-			    (ev[i].type == ENGINE_EVENT_STATE &&
-			    ev[i].state == until)) {
-				f->final = ev[i].state;
-				stop = true;
-			}
-		}
-		engine_events_free(ev, n);
-		if (stop)
-			return f->final;
-	}
+	return f->final = te_follow(e, until, seen, f);
 }
 
 static enum engine_state
@@ -372,7 +332,7 @@ test_pause_and_resume(void **state)
 
 	/* Pause as soon as the execution phase is asked for. */
 	f->answer[APPROVAL_PHASE] = ENGINE_CMD_APPROVE;
-	send(e, ENGINE_CMD_PAUSE, 0, "alice");
+	te_send(e, ENGINE_CMD_PAUSE, 0, "alice");
 	assert_int_equal(follow(f, e, ENGINE_STATE_SUSPENDED),
 	    ENGINE_STATE_SUSPENDED);
 	engine_snapshot(e, &s);
@@ -380,8 +340,8 @@ test_pause_and_resume(void **state)
 	assert_int_equal(s.wait.reason, WAIT_OPERATOR);
 	engine_snapshot_free(&s);
 	/* A viewer may not resume; the run stays where it is. */
-	send(e, ENGINE_CMD_RESUME, 0, "vic");
-	send(e, ENGINE_CMD_RESUME, 0, "alice");
+	te_send(e, ENGINE_CMD_RESUME, 0, "vic");
+	te_send(e, ENGINE_CMD_RESUME, 0, "alice");
 	assert_int_equal(follow(f, e, ENGINE_STATE_COUNT),
 	    ENGINE_STATE_COMMITTED);
 	engine_free(e);
@@ -423,7 +383,7 @@ test_idle_for_front_end(void **state)
 	assert_int_equal(s.approvals[0].kind, APPROVAL_PHASE);
 	id = s.approvals[0].id;
 	engine_snapshot_free(&s);
-	send(e, ENGINE_CMD_APPROVE, id, "alice");
+	te_send(e, ENGINE_CMD_APPROVE, id, "alice");
 	engine_snapshot(e, &s);
 	assert_false(s.idle);
 	engine_snapshot_free(&s);
@@ -434,7 +394,7 @@ test_idle_for_front_end(void **state)
 	for (size_t i = 0; i < s.nnodes; i++)
 		assert_null(s.nodes[i].step);
 	engine_snapshot_free(&s);
-	send(e, ENGINE_CMD_PAUSE, 0, "alice");
+	te_send(e, ENGINE_CMD_PAUSE, 0, "alice");
 	rest(e, &s);
 	assert_int_equal(s.state, ENGINE_STATE_SUSPENDED);
 	engine_snapshot_free(&s);
@@ -748,7 +708,7 @@ test_approver_refused_start(void **state)
 	f->operator = "alice";
 	f->answer[APPROVAL_PHASE] = ENGINE_CMD_QUIT;
 	e = start(f, true);
-	send(e, ENGINE_CMD_APPROVE, 1, "vic");
+	te_send(e, ENGINE_CMD_APPROVE, 1, "vic");
 	engine_snapshot(e, &s);
 	assert_true(s.state == ENGINE_STATE_EXECUTING ||
 	    s.state == ENGINE_STATE_INITIAL);
@@ -795,11 +755,22 @@ assert_node(struct engine *e, size_t i, const char *name,
 	engine_snapshot_free(&s);
 }
 
-/* cmp-1's maintenance_on fails and pauses the campaign. */
-static void
-drain_fails_on_cmp1(struct fixture *f)
+/* cmp-1's maintenance_on fails and pauses the campaign; who (NULL: the
+ * operator) skips node, then the error is answered with on_error. The
+ * run must end in want; its engine, still open. */
+static struct engine *
+skip_after_failure(struct fixture *f, const char *node, const char *who,
+    enum engine_cmd_type on_error, enum engine_state want)
 {
+	struct engine *e;
+
 	strv_push(&f->faults, "fail:drain@cmp-1");
+	f->skip = node;
+	f->skip_by = who;
+	f->on_error = on_error;
+	e = start(f, false);
+	assert_int_equal(follow(f, e, ENGINE_STATE_COUNT), want);
+	return e;
 }
 
 static void
@@ -810,11 +781,7 @@ test_skip_failed_node(void **state)
 	size_t n;
 	char **h;
 
-	drain_fails_on_cmp1(f);
-	f->skip = "cmp-1";
-	f->on_error = ENGINE_CMD_RESUME;
-	e = start(f, false);
-	assert_int_equal(follow(f, e, ENGINE_STATE_COUNT),
+	e = skip_after_failure(f, "cmp-1", NULL, ENGINE_CMD_RESUME,
 	    ENGINE_STATE_COMMITTED);
 	/* Left as it is, not undone; the others went on and committed. */
 	assert_node(e, 1, "cmp-1", "skipped", "1.0");
@@ -843,12 +810,7 @@ test_skip_refused_for_viewer(void **state)
 	struct fixture *f = *state;
 	struct engine *e;
 
-	drain_fails_on_cmp1(f);
-	f->skip = "cmp-1";
-	f->skip_by = "vic";
-	f->on_error = ENGINE_CMD_ABORT;
-	e = start(f, false);
-	assert_int_equal(follow(f, e, ENGINE_STATE_COUNT),
+	e = skip_after_failure(f, "cmp-1", "vic", ENGINE_CMD_ABORT,
 	    ENGINE_STATE_ABORTED);
 	assert_node(e, 1, "cmp-1", "running", "1.0");
 	engine_free(e);
@@ -865,11 +827,7 @@ test_skip_refused_when_done(void **state)
 	struct engine *e;
 
 	/* ctl-1 is upgraded by the time cmp-1 fails: nothing to skip. */
-	drain_fails_on_cmp1(f);
-	f->skip = "ctl-1";
-	f->on_error = ENGINE_CMD_ABORT;
-	e = start(f, false);
-	assert_int_equal(follow(f, e, ENGINE_STATE_COUNT),
+	e = skip_after_failure(f, "ctl-1", NULL, ENGINE_CMD_ABORT,
 	    ENGINE_STATE_ABORTED);
 	assert_node(e, 0, "ctl-1", "upgraded", "2.0");
 	engine_free(e);
@@ -886,13 +844,8 @@ test_skip_survives_resume(void **state)
 	char **h;
 
 	/* Skipped, then the console goes away before anyone resumes. */
-	drain_fails_on_cmp1(f);
-	f->skip = "cmp-1";
-	f->on_error = ENGINE_CMD_QUIT;
-	e = start(f, false);
-	assert_int_equal(follow(f, e, ENGINE_STATE_COUNT),
-	    ENGINE_STATE_ERROR_DETECTED);
-	engine_free(e);
+	engine_free(skip_after_failure(f, "cmp-1", NULL, ENGINE_CMD_QUIT,
+	    ENGINE_STATE_ERROR_DETECTED));
 	/* A new engine from the journal: cmp-1 stays skipped and its
 	 * failed step is not tried again. */
 	f->skip = NULL;
@@ -1066,10 +1019,8 @@ test_boundary_summaries_skip(void **state)
 {
 	struct fixture *f = *state;
 
-	drain_fails_on_cmp1(f);
-	f->skip = "cmp-1";
-	f->on_error = ENGINE_CMD_RESUME;
-	assert_int_equal(run_to_end(f), ENGINE_STATE_COMMITTED);
+	engine_free(skip_after_failure(f, "cmp-1", NULL, ENGINE_CMD_RESUME,
+	    ENGINE_STATE_COMMITTED));
 	assert_boundary(f, "execution", "execution: 2 procedures on 3 nodes, "
 	    "expected 2m15s");
 	assert_boundary(f, "testing", "testing: 1 test on 2 nodes, expected "
@@ -1207,7 +1158,7 @@ test_gate_defer_pushes_deadline(void **state)
 	assert_non_null(strstr(s.wait.text, "answer within"));
 	id = s.approvals[0].id;
 	engine_snapshot_free(&s);
-	send(e, ENGINE_CMD_APPROVE, id, "alice");
+	te_send(e, ENGINE_CMD_APPROVE, id, "alice");
 	assert_int_equal(follow(f, e, ENGINE_STATE_COUNT),
 	    ENGINE_STATE_COMMITTED);
 	engine_free(e);

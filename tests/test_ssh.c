@@ -33,24 +33,19 @@
 
 #define MAX_NODES	8
 
-struct fixture {
-	struct net_sshd	 s;
-	uint64_t	 next_id;
-};
-
-static struct fixture fx;
+static struct net_sshd sshd;
 
 static char *
 path(const char *name)
 {
-	return net_sshd_path(&fx.s, name);
+	return net_sshd_path(&sshd, name);
 }
 
 static int
 group_setup(void **state)
 {
-	*state = &fx.s;
-	return net_sshd_setup(&fx.s, "host_key host_key2 id id_wrong",
+	*state = &sshd;
+	return net_sshd_setup(&sshd, "host_key host_key2 id id_wrong",
 	    "cp id.pub authorized_keys && mkdir state", MAX_NODES);
 }
 
@@ -58,7 +53,7 @@ group_setup(void **state)
 static char *
 known_hosts_good(void)
 {
-	assert_int_equal(net_sshd_known_hosts(&fx.s, "known_hosts.good",
+	assert_int_equal(net_sshd_known_hosts(&sshd, "known_hosts.good",
 	    "host_key.pub"), 0);
 	return path("known_hosts.good");
 }
@@ -69,7 +64,7 @@ tp_open_ahead(const char *identity, const char *known_hosts, bool accept,
 {
 	char *id = path(identity);
 	struct ssh_transport_config cfg = {
-		.inventory = &fx.s.inv,
+		.inventory = &sshd.inv,
 		.state_dir = NULL,
 		.identity_file = id,
 		.known_hosts = known_hosts,
@@ -100,14 +95,11 @@ start(struct transport *t, uint32_t node, const char *name, const char *cmd,
     const struct step *s)
 {
 	struct transport_action a = {
-		.id = ++fx.next_id, .kind = TRANSPORT_RUN, .node = node,
-		.step = s, .name = name, .command = cmd, .attempt = 1,
+		.kind = TRANSPORT_RUN, .node = node, .step = s, .name = name,
+		.command = cmd, .attempt = 1,
 	};
-	char *err = NULL;
 
-	if (t->ops->start(t, &a, &err) == -1)
-		fail_msg("start: %s", err);
-	return a.id;
+	return net_action_start(t, &a);
 }
 
 /* Wait for the result of id, at most ms. */
@@ -149,7 +141,7 @@ idle(struct transport *t, int64_t ms)
 static char *
 fingerprint(const char *key)
 {
-	return net_sshd_fingerprint(&fx.s, key);
+	return net_sshd_fingerprint(&sshd, key);
 }
 
 /* --- host keys and user keys ------------------------------------------------- */
@@ -188,7 +180,7 @@ test_accept_new_records_it(void **state)
 	t->ops->destroy(t);
 	text = net_slurp(kh);
 	assert_non_null(text);
-	entry = xasprintf("[127.0.0.1]:%d ", fx.s.port);
+	entry = xasprintf("[127.0.0.1]:%d ", sshd.port);
 	assert_non_null(strstr(text, entry));
 	/* Recorded: known now, without accepting anything new. */
 	t = tp_open("id", kh, false);
@@ -208,7 +200,7 @@ test_changed_host_key_refused(void **state)
 	struct transport_result r;
 
 	(void)state;
-	assert_int_equal(net_sshd_known_hosts(&fx.s, "known_hosts.changed",
+	assert_int_equal(net_sshd_known_hosts(&sshd, "known_hosts.changed",
 	    "host_key2.pub"), 0);
 	before = net_slurp(kh);
 	/* Accepting new keys never accepts a changed one. */
@@ -246,7 +238,7 @@ test_agent_authentication(void **state)
 {
 	char *kh = known_hosts_good(), *sock = path("agent.sock");
 	char *st = path("state"), *err = NULL;
-	struct ssh_transport_config cfg = { .inventory = &fx.s.inv,
+	struct ssh_transport_config cfg = { .inventory = &sshd.inv,
 	    .state_dir = st, .known_hosts = kh, .connect_timeout_ms = 5000 };
 	struct transport *t;
 	struct transport_result r;
@@ -256,7 +248,7 @@ test_agent_authentication(void **state)
 	    "eval $(ssh-agent -a agent.sock) >/dev/null && "
 	    "echo $SSH_AGENT_PID >agent.pid && "
 	    "SSH_AUTH_SOCK=agent.sock ssh-add -q id 2>/dev/null",
-	    fx.s.dir), 0);
+	    sshd.dir), 0);
 	setenv("SSH_AUTH_SOCK", sock, 1);
 	if ((t = ssh_transport_open(&cfg, &err)) == NULL)
 		fail_msg("ssh_transport_open: %s", err);
@@ -271,7 +263,7 @@ test_agent_authentication(void **state)
 	r = run(t, 0, "agent", "echo through the agent", 10000);
 	assert_int_equal(r.status, TRANSPORT_FAILED);
 	t->ops->destroy(t);
-	net_sh("kill $(cat %s/agent.pid)", fx.s.dir);
+	net_sh("kill $(cat %s/agent.pid)", sshd.dir);
 	unsetenv("SSH_AUTH_SOCK");
 	free(sock);
 	free(st);
@@ -282,11 +274,11 @@ static void
 test_open_key_file_refused(void **state)
 {
 	char *id = path("id_open"), *err = NULL, *st = path("state");
-	struct ssh_transport_config cfg = { .inventory = &fx.s.inv,
+	struct ssh_transport_config cfg = { .inventory = &sshd.inv,
 	    .state_dir = st, .identity_file = id };
 
 	(void)state;
-	assert_int_equal(net_sh("cp %s/id %s && chmod 644 %s", fx.s.dir, id,
+	assert_int_equal(net_sh("cp %s/id %s && chmod 644 %s", sshd.dir, id,
 	    id), 0);
 	assert_null(ssh_transport_open(&cfg, &err));
 	assert_non_null(err);
@@ -435,7 +427,7 @@ sessions_kill(void)
 		text = net_slurp(stat_path);
 		if (text != NULL && (close_paren = strrchr(text, ')')) != NULL)
 			sscanf(close_paren + 2, "%*c %ld", &ppid);
-		if (ppid == fx.s.pid)
+		if (ppid == sshd.pid)
 			kill((pid_t)pid, SIGKILL);
 		free(text);
 		free(stat_path);
@@ -522,7 +514,7 @@ connections(void)
 	assert_non_null(f);
 	while (fgets(line, sizeof line, f) != NULL)
 		if (sscanf(line, "%*d: %*x:%*x %*x:%x %x", &rport, &st) == 2 &&
-		    rport == (unsigned int)fx.s.port && st == 1)
+		    rport == (unsigned int)sshd.port && st == 1)
 			n++;
 	fclose(f);
 	return n;
@@ -587,7 +579,7 @@ test_wake_fd_and_unreachable(void **state)
 	struct transport *t = tp_open("id", kh, false);
 	struct step s = { .timeout_ms = 20000 };
 	struct transport_result r;
-	int fds[2], saved = fx.s.inv.nodes[4].port;
+	int fds[2], saved = sshd.inv.nodes[4].port, refusing;
 	int64_t t0;
 	uint64_t id;
 
@@ -601,7 +593,7 @@ test_wake_fd_and_unreachable(void **state)
 	t->ops->cancel(t, id);
 	t->ops->destroy(t);
 	/* Nobody listens there: the step fails, quickly. */
-	fx.s.inv.nodes[4].port = net_free_port();
+	sshd.inv.nodes[4].port = net_refusing_port(&refusing);
 	t = tp_open("id", kh, false);
 	t0 = time_mono_ms();
 	r = run(t, 4, "unreachable", "true", 10000);
@@ -609,7 +601,8 @@ test_wake_fd_and_unreachable(void **state)
 	assert_non_null(strstr(r.output, "cannot connect"));
 	assert_true(time_mono_ms() - t0 < 3000);
 	t->ops->destroy(t);
-	fx.s.inv.nodes[4].port = saved;
+	sshd.inv.nodes[4].port = saved;
+	close(refusing);
 	close(fds[0]);
 	close(fds[1]);
 	free(kh);
@@ -636,14 +629,11 @@ request(struct transport *t, uint32_t node, const char *url,
     const struct step *s)
 {
 	struct transport_action a = {
-		.id = ++fx.next_id, .kind = TRANSPORT_HTTP, .node = node,
-		.step = s, .name = "request", .url = url, .attempt = 1,
+		.kind = TRANSPORT_HTTP, .node = node, .step = s,
+		.name = "request", .url = url, .attempt = 1,
 	};
-	char *err = NULL;
 
-	if (t->ops->start(t, &a, &err) == -1)
-		fail_msg("start: %s", err);
-	return result_of(t, a.id, s->timeout_ms + 10000);
+	return result_of(t, net_action_start(t, &a), s->timeout_ms + 10000);
 }
 
 /* Commands alone never set libcurl up (resident memory a campaign

@@ -38,7 +38,6 @@
 struct fixture {
 	struct net_sshd	 s;
 	pid_t		 jump_sshd;	/* the jump host's, while it runs */
-	uint64_t	 next_id;
 	bool		 slow;		/* id_slow's node can be had */
 };
 
@@ -144,15 +143,11 @@ static void
 start(struct transport *t, struct transport_action *a, struct step *s,
     int64_t timeout_ms)
 {
-	char *err = NULL;
-
 	memset(s, 0, sizeof *s);
 	s->timeout_ms = timeout_ms;
-	a->id = ++fx.next_id;
 	a->step = s;
 	a->attempt = 1;
-	if (t->ops->start(t, a, &err) == -1)
-		fail_msg("start: %s", err);
+	net_action_start(t, a);
 }
 
 /* Run the transport until the shell condition cond holds (NULL: until
@@ -918,12 +913,12 @@ jump_allow(const char *allowed)
 static void
 test_jump_host(void **state)
 {
-	int jport = net_free_port();
-	char *spec = xasprintf("%s@127.0.0.1:%d", fx.s.user, jport);
+	int jport;
+	char *spec;
 	char *allowed = xasprintf("127.0.0.1:%d", fx.s.port);
 	char *src = path("via-jump"), *dest = path("node/via-jump");
 	struct node n = { .name = "behind", .address = "127.0.0.1",
-	    .port = fx.s.port, .user = fx.s.user, .jump = spec };
+	    .port = fx.s.port, .user = fx.s.user };
 	struct inventory inv = { .nodes = &n, .count = 1 };
 	struct version_file v = { .path = "via-jump", .source = src,
 	    .dest = dest };
@@ -939,13 +934,16 @@ test_jump_host(void **state)
 
 	(void)state;
 	assert_int_equal(net_sh("cd %s && mkdir jump && ssh-keygen -q -t "
-	    "ed25519 -N '' -C jump -f jump/host_key && cp known_hosts "
-	    "known_hosts.jump && printf '[127.0.0.1]:%d ' >> known_hosts.jump "
-	    "&& cut -d' ' -f1,2 jump/host_key.pub >> known_hosts.jump && "
-	    "echo payload > via-jump", fx.s.dir, jport), 0);
+	    "ed25519 -N '' -C jump -f jump/host_key && "
+	    "echo payload > via-jump", fx.s.dir), 0);
 	jump_allow(allowed);
-	assert_int_equal(net_sshd_start(jdir, jport, "host_key",
-	    &fx.jump_sshd), 0);
+	jport = net_sshd_start(jdir, 0, "host_key", &fx.jump_sshd);
+	assert_true(jport > 0);
+	n.jump = spec = xasprintf("%s@127.0.0.1:%d", fx.s.user, jport);
+	assert_int_equal(net_sh("cd %s && cp known_hosts known_hosts.jump && "
+	    "printf '[127.0.0.1]:%d ' >> known_hosts.jump && "
+	    "cut -d' ' -f1,2 jump/host_key.pub >> known_hosts.jump",
+	    fx.s.dir, jport), 0);
 	v.sha256 = sha256_of(src);
 
 	/* Commands and transfers both go through it. */

@@ -41,7 +41,6 @@ struct fixture {
 	struct campaign		 c;
 	struct inventory	 inv;
 	struct transport	*t;
-	uint64_t		 next_id;
 };
 
 static struct fixture fx;
@@ -216,17 +215,14 @@ step_start(uint32_t node, const struct step *s, bool undo)
 	char *cmd = tmpl != NULL ? transport_expand(tmpl, n) : NULL;
 	char *url = s->url != NULL ? transport_expand(s->url, n) : NULL;
 	struct transport_action a = {
-		.id = ++fx.next_id, .kind = kind_of(s), .node = node,
-		.step = s, .name = s->name, .command = cmd, .url = url,
-		.undo = undo, .attempt = 1,
+		.kind = kind_of(s), .node = node, .step = s, .name = s->name,
+		.command = cmd, .url = url, .undo = undo, .attempt = 1,
 	};
-	char *err = NULL;
+	uint64_t id = net_action_start(fx.t, &a);
 
-	if (fx.t->ops->start(fx.t, &a, &err) == -1)
-		fail_msg("%s on %s: %s", s->name, n->name, err);
 	free(cmd);
 	free(url);
-	return a.id;
+	return id;
 }
 
 static struct transport_result

@@ -25,6 +25,7 @@
 #include "escalator/ssh_transport.h"
 #include "escalator/util.h"
 #include "campaign_util.h"
+#include "engine_util.h"
 #include "net_util.h"
 #include "tmpdir.h"
 #include "vim_server.h"
@@ -170,14 +171,11 @@ ssh_open(void *arg, struct clock *clock, char **err)
 static void
 seen(struct engine *e, const struct engine_event *ev)
 {
-	struct engine_command ok = { .type = ENGINE_CMD_APPROVE,
-	    .operator = "alice" };
 	char *line;
 
-	if (ev->type == ENGINE_EVENT_APPROVAL) {
-		ok.approval = ev->approval.id;
-		engine_command(e, &ok);
-	} else if (ev->type == ENGINE_EVENT_STEP_FINISHED &&
+	if (ev->type == ENGINE_EVENT_APPROVAL)
+		te_send(e, ENGINE_CMD_APPROVE, ev->approval.id, "alice");
+	else if (ev->type == ENGINE_EVENT_STEP_FINISHED &&
 	    ev->node != NULL && ev->step != NULL) {
 		line = xasprintf("%s%s\n", fx.finished, ev->text ? ev->text :
 		    "");
@@ -203,16 +201,11 @@ run(void)
 		.transport_open = ssh_open,
 		.transport_arg = &fx.c.vim,
 	};
-	struct engine_command go = { .type = ENGINE_CMD_START };
 	enum engine_state last = ENGINE_STATE_COUNT;
 	int64_t until = time_mono_ms() + RUN_MS;
-	struct engine *e;
-	char *err = NULL;
+	struct engine *e = te_start(&cfg);
 	bool done = false;
 
-	if ((e = engine_start(&cfg, &err)) == NULL)
-		fail_msg("engine_start: %s", err);
-	engine_command(e, &go);
 	while (!done && time_mono_ms() < until) {
 		struct pollfd p = { .fd = engine_event_fd(e),
 		    .events = POLLIN };

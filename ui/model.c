@@ -11,16 +11,24 @@
 #include "escalator/ui_model.h"
 #include "escalator/util.h"
 
-static const struct {
+/* How a node state or a severity shows. */
+struct glyph {
 	const char		*name;
 	const char		*utf8;
 	const char		*ascii;
 	enum ui_style_id	 style;
-} node_states[] = {
-#define X(e, s, u, a, st) { s, u, a, UI_STYLE_##st },
-	UI_NODE_STATE_LIST(X)
-#undef X
 };
+
+#define X(e, s, u, a, st) { s, u, a, UI_STYLE_##st },
+static const struct glyph node_states[] = { UI_NODE_STATE_LIST(X) };
+static const struct glyph severities[] = { UI_SEVERITY_LIST(X) };
+#undef X
+
+static const char *
+symbol(const struct glyph *g, bool utf8)
+{
+	return utf8 ? g->utf8 : g->ascii;
+}
 
 const char *
 ui_node_state_name(enum ui_node_state s)
@@ -31,7 +39,7 @@ ui_node_state_name(enum ui_node_state s)
 const char *
 ui_node_state_symbol(enum ui_node_state s, bool utf8)
 {
-	return utf8 ? node_states[s].utf8 : node_states[s].ascii;
+	return symbol(&node_states[s], utf8);
 }
 
 enum ui_style_id
@@ -421,17 +429,6 @@ ui_model_note(struct ui_model *m, enum ui_severity sev, int64_t ts_ms,
 	event_add(m, ts_ms, sev, -1, text);
 }
 
-static const struct {
-	const char		*name;
-	const char		*utf8;
-	const char		*ascii;
-	enum ui_style_id	 style;
-} severities[] = {
-#define X(e, s, u, a, st) { s, u, a, UI_STYLE_##st },
-	UI_SEVERITY_LIST(X)
-#undef X
-};
-
 const char *
 ui_severity_name(enum ui_severity s)
 {
@@ -441,7 +438,7 @@ ui_severity_name(enum ui_severity s)
 const char *
 ui_severity_symbol(enum ui_severity s, bool utf8)
 {
-	return utf8 ? severities[s].utf8 : severities[s].ascii;
+	return symbol(&severities[s], utf8);
 }
 
 enum ui_style_id

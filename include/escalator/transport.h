@@ -126,5 +126,16 @@ struct transport {
 /* Expand {name} {address} {port} {user} in a command, URL or body;
  * other braces stay as they are. Returns a malloc'd string. */
 char	*transport_expand(const char *tmpl, const struct node *);
+/* Append s's first n bytes to the malloc'd string *out of length *len,
+ * keeping it NUL-terminated: how the expansions build their result. */
+void	 transport_append(char **out, size_t *len, const char *s, size_t n);
+/* A maintenance action carried out by a handover on the load balancer,
+ * not on the node. */
+bool	 transport_handover(const struct transport_action *);
+/* Whether the action is carried out on the node itself, over a session
+ * with it (a command, a copy, a backup or a restore), not by a request
+ * to a URL or on this machine: what the node's host key stands in the
+ * way of. */
+bool	 transport_on_node(const struct transport_action *);
 
 #endif

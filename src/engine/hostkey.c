@@ -4,9 +4,10 @@
  * a session opened ahead of need finds it (the operator hears of it at
  * the start, not at 3 a.m. when the node's batch comes) or when a step's
  * own connection does (that action was never sent: its intent is taken
- * back). Meanwhile the node's steps wait and the rest of the campaign
- * goes on. Accepting records the key (the transport checks it is still
- * the one shown) and the steps run as if for the first time, on a fresh
+ * back). Meanwhile the node's steps that need a session with it wait
+ * (a request to a URL does not) and the rest of the campaign goes on.
+ * Accepting records the key (the transport checks it is still the one
+ * shown) and the steps run as if for the first time, on a fresh
  * connection that must present that very key; denying fails them and
  * their policy applies; the denial is a journal fact, so a resumed run
  * keeps it. A changed key is never a question: the transport refuses

@@ -127,6 +127,25 @@ work_action(const struct engine *e, const struct unit *u, const struct work *w,
 	return a;
 }
 
+/* Whether the work goes over a session with its node: only such work
+ * waits for the operator's word on the node's host key. */
+static bool
+work_on_node(const struct engine *e, const struct unit *u,
+    const struct work *w)
+{
+	struct transport_action a;
+	char *cmd, *url;
+	bool on;
+
+	if (w->node == NO_NODE)
+		return false;
+	a = work_action(e, u, w, 0, &cmd, &url);
+	on = transport_on_node(&a);
+	free(cmd);
+	free(url);
+	return on;
+}
+
 /* --- effects on the engine's view of the node --------------------------- */
 
 static void
@@ -667,7 +686,7 @@ unit_advance(struct engine *e, size_t idx)
 			    APPROVAL_GATE : APPROVAL_VNF, 0);
 			continue;
 		}
-		if (hostkey_hold(e, u))
+		if (work_on_node(e, u, w) && hostkey_hold(e, u))
 			return;
 		work_start(e, u, w);
 	}

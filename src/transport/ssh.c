@@ -128,14 +128,6 @@ http_start(struct ssh_transport *t, struct job *j,
 	return rc;
 }
 
-static bool
-is_handover(const struct transport_action *a)
-{
-	return (a->kind == TRANSPORT_MAINTENANCE_ON ||
-	    a->kind == TRANSPORT_MAINTENANCE_OFF) && a->step != NULL &&
-	    a->step->handover != NULL && strcmp(a->step->handover, "none");
-}
-
 static int
 ssh_start(struct transport *tp, const struct transport_action *a, char **err)
 {
@@ -162,7 +154,7 @@ ssh_start(struct transport *tp, const struct transport_action *a, char **err)
 	t->jobs = j;
 	if (a->kind == TRANSPORT_COPY || a->backup != NULL)
 		rc = transfer_start(t, j, a, err);
-	else if (a->kind == TRANSPORT_WAIT || is_handover(a))
+	else if (a->kind == TRANSPORT_WAIT || transport_handover(a))
 		rc = local_start(t, j, a, err);
 	else if (a->url != NULL)
 		rc = http_start(t, j, a, err);

@@ -17,15 +17,6 @@
 
 #define ENV_NAME_MAX	64
 
-static void
-append(char **out, size_t *len, const char *s, size_t n)
-{
-	*out = xrealloc(*out, *len + n + 1);
-	memcpy(*out + *len, s, n);
-	*len += n;
-	(*out)[*len] = '\0';
-}
-
 /* s with every {env:NAME} replaced by the variable's value; NULL with
  * *err naming the variable (never a value) when it cannot be. */
 static char *
@@ -50,11 +41,11 @@ env_expand(const char *s, char **err)
 			    "value", name);
 			goto fail;
 		}
-		append(&out, &len, s, (size_t)(open - s));
-		append(&out, &len, val, strlen(val));
+		transport_append(&out, &len, s, (size_t)(open - s));
+		transport_append(&out, &len, val, strlen(val));
 		s = close + 1;
 	}
-	append(&out, &len, s, strlen(s));
+	transport_append(&out, &len, s, strlen(s));
 	return out;
 fail:
 	free(out);

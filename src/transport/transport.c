@@ -19,8 +19,8 @@ transport_kind_name(enum transport_kind k)
 	return (unsigned)k < TRANSPORT_KIND_COUNT ? kind_names[k] : "?";
 }
 
-static void
-append(char **out, size_t *len, const char *s, size_t n)
+void
+transport_append(char **out, size_t *len, const char *s, size_t n)
 {
 	*out = xrealloc(*out, *len + n + 1);
 	memcpy(*out + *len, s, n);
@@ -59,11 +59,29 @@ transport_expand(const char *tmpl, const struct node *n)
 		    sizeof port);
 		/* Not ours: the brace stays, and a key may follow inside
 		 * it, as in a JSON body's {"host":"{name}"}. */
-		append(&out, &len, p, (size_t)(open - p) + (val == NULL));
+		transport_append(&out, &len, p, (size_t)(open - p) +
+		    (val == NULL));
 		if (val != NULL)
-			append(&out, &len, val, strlen(val));
+			transport_append(&out, &len, val, strlen(val));
 		p = val != NULL ? close + 1 : open + 1;
 	}
-	append(&out, &len, p, strlen(p));
+	transport_append(&out, &len, p, strlen(p));
 	return out;
+}
+
+bool
+transport_handover(const struct transport_action *a)
+{
+	return (a->kind == TRANSPORT_MAINTENANCE_ON ||
+	    a->kind == TRANSPORT_MAINTENANCE_OFF) && a->step != NULL &&
+	    a->step->handover != NULL && strcmp(a->step->handover, "none");
+}
+
+bool
+transport_on_node(const struct transport_action *a)
+{
+	if (a->kind == TRANSPORT_COPY || a->backup != NULL)
+		return true;
+	return a->kind != TRANSPORT_WAIT && !transport_handover(a) &&
+	    a->url == NULL && a->command != NULL;
 }
