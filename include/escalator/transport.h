@@ -129,13 +129,18 @@ char	*transport_expand(const char *tmpl, const struct node *);
 /* Append s's first n bytes to the malloc'd string *out of length *len,
  * keeping it NUL-terminated: how the expansions build their result. */
 void	 transport_append(char **out, size_t *len, const char *s, size_t n);
-/* A maintenance action carried out by a handover on the load balancer,
- * not on the node. */
-bool	 transport_handover(const struct transport_action *);
+/* How an action reaches its node: one decision for every transport
+ * that carries actions to real nodes, and for the engine. */
+enum transport_route {
+	TRANSPORT_ROUTE_TRANSFER,	/* a copy, backup or restore (files) */
+	TRANSPORT_ROUTE_EXEC,		/* a command on the node */
+	TRANSPORT_ROUTE_HTTP,		/* a request to a URL from here */
+	TRANSPORT_ROUTE_LOCAL,		/* a timer, a handover, nothing to do */
+};
+enum transport_route transport_route(const struct transport_action *);
 /* Whether the action is carried out on the node itself, over a session
- * with it (a command, a copy, a backup or a restore), not by a request
- * to a URL or on this machine: what the node's host key stands in the
- * way of. */
+ * with it, not by a request to a URL or on this machine: what the
+ * node's host key stands in the way of. */
 bool	 transport_on_node(const struct transport_action *);
 
 #endif

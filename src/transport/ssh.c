@@ -152,16 +152,20 @@ ssh_start(struct transport *tp, const struct transport_action *a, char **err)
 	    INT64_MAX;
 	j->next_job = t->jobs;
 	t->jobs = j;
-	if (a->kind == TRANSPORT_COPY || a->backup != NULL)
+	switch (transport_route(a)) {
+	case TRANSPORT_ROUTE_TRANSFER:
 		rc = transfer_start(t, j, a, err);
-	else if (a->kind == TRANSPORT_WAIT || transport_handover(a))
-		rc = local_start(t, j, a, err);
-	else if (a->url != NULL)
-		rc = http_start(t, j, a, err);
-	else if (a->command != NULL)
+		break;
+	case TRANSPORT_ROUTE_EXEC:
 		rc = exec_start(t, j, a, err);
-	else
+		break;
+	case TRANSPORT_ROUTE_HTTP:
+		rc = http_start(t, j, a, err);
+		break;
+	default:
 		rc = local_start(t, j, a, err);
+		break;
+	}
 	if (rc == -1) {
 		job_unlink(t, j->id);
 		j->done = true;

@@ -69,19 +69,34 @@ transport_expand(const char *tmpl, const struct node *n)
 	return out;
 }
 
-bool
-transport_handover(const struct transport_action *a)
+/* A maintenance action carried out by a handover (the load balancer,
+ * the VIM), not on the node. */
+static bool
+is_handover(const struct transport_action *a)
 {
 	return (a->kind == TRANSPORT_MAINTENANCE_ON ||
 	    a->kind == TRANSPORT_MAINTENANCE_OFF) && a->step != NULL &&
 	    a->step->handover != NULL && strcmp(a->step->handover, "none");
 }
 
+enum transport_route
+transport_route(const struct transport_action *a)
+{
+	if (a->kind == TRANSPORT_COPY || a->backup != NULL)
+		return TRANSPORT_ROUTE_TRANSFER;
+	if (a->kind == TRANSPORT_WAIT || is_handover(a))
+		return TRANSPORT_ROUTE_LOCAL;
+	if (a->url != NULL)
+		return TRANSPORT_ROUTE_HTTP;
+	if (a->command != NULL)
+		return TRANSPORT_ROUTE_EXEC;
+	return TRANSPORT_ROUTE_LOCAL;
+}
+
 bool
 transport_on_node(const struct transport_action *a)
 {
-	if (a->kind == TRANSPORT_COPY || a->backup != NULL)
-		return true;
-	return a->kind != TRANSPORT_WAIT && !transport_handover(a) &&
-	    a->url == NULL && a->command != NULL;
+	enum transport_route r = transport_route(a);
+
+	return r == TRANSPORT_ROUTE_TRANSFER || r == TRANSPORT_ROUTE_EXEC;
 }
