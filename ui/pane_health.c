@@ -13,8 +13,6 @@
 #include "escalator/util.h"
 #include "ui_impl.h"
 
-#define FAILED_PREFIX	"failed: "
-
 /* "CHECK on NODE, ..." of the failing nodes, as many as a line shows;
  * how many fail in *n. malloc'd. */
 static char *
@@ -26,13 +24,13 @@ failing_list(const struct engine_snapshot *s, int wd, size_t *n)
 	for (size_t i = 0; i < s->nnodes; i++) {
 		const char *v = s->nodes[i].health;
 
-		if (v == NULL || strncmp(v, FAILED_PREFIX,
-		    strlen(FAILED_PREFIX)) != 0)
+		if (v == NULL || strncmp(v, ENGINE_HEALTH_FAILED,
+		    strlen(ENGINE_HEALTH_FAILED)) != 0)
 			continue;
 		if ((*n)++ > 0 && strlen(list) > (size_t)wd)
 			continue;	/* off the pane's edge anyway */
 		more = xasprintf("%s%s%s on %s", list, *n > 1 ? ", " : "",
-		    v + strlen(FAILED_PREFIX), s->nodes[i].name);
+		    v + strlen(ENGINE_HEALTH_FAILED), s->nodes[i].name);
 		free(list);
 		list = more;
 	}

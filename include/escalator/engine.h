@@ -297,6 +297,9 @@ struct engine_node_view {
 	int64_t		 health_ms;
 };
 
+/* A failing verdict is this prefix and the check's name. */
+#define ENGINE_HEALTH_FAILED	"failed: "
+
 struct engine_snapshot {
 	enum engine_state	 state;
 	enum engine_phase	 phase;

@@ -111,8 +111,6 @@ check_of(const struct engine *e, size_t k)
 
 /* --- the node's health --------------------------------------------------- */
 
-#define FAILED_PREFIX	"failed: "
-
 static void
 view_health(struct engine *e, uint32_t node, const char *health,
     int64_t at)
@@ -162,7 +160,7 @@ health_update(struct engine *e, uint32_t node, int64_t at)
 	for (size_t k = 0; k < def(e)->nchecks; k++)
 		if (probe_of(e, node, k)->verdict == VERDICT_FAILING) {
 			free(health);
-			health = xasprintf(FAILED_PREFIX "%s",
+			health = xasprintf(ENGINE_HEALTH_FAILED "%s",
 			    check_of(e, k)->name);
 			break;
 		}
@@ -254,8 +252,8 @@ monitor_restore(struct engine *e, uint32_t node, const char *health,
 {
 	/* "ok" is also what a node never probed has: only a failure is
 	 * a verdict to keep until a probe says otherwise */
-	if (health != NULL && strncmp(health, FAILED_PREFIX,
-	    strlen(FAILED_PREFIX)) == 0)
+	if (health != NULL && strncmp(health, ENGINE_HEALTH_FAILED,
+	    strlen(ENGINE_HEALTH_FAILED)) == 0)
 		view_health(e, node, health, at);
 }
 
